@@ -1,0 +1,49 @@
+// Task: the base of a task instance. One instance serves one run.
+//
+// C++ tasks derive from it and implement `work`; Python tasks are adapted to it by the binding.
+// Inside `work`, `fail` / `skip` end the run with that status; any exception fails it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "taskmill/core/run.hpp"
+
+namespace taskmill {
+
+class Task {
+ public:
+  virtual ~Task() = default;
+
+  // The body of the task.
+  virtual void work() = 0;
+  // Called when the run fails, if the task defines one (has_rollback returns true).
+  virtual void rollback() {}
+  virtual bool has_rollback() const { return false; }
+  // Called once the attributes are resolved, before `before_execution` callbacks.
+  virtual void on_attributes_bound() {}
+
+  Run& run() { return *run_; }
+  const Run& run() const { return *run_; }
+
+ protected:
+  const Value& attribute(std::string_view name) const { return run_->attribute(name); }
+  Context& context() { return run_->context(); }
+  const JobInfo* job() const { return run_->job(); }
+  [[noreturn]] void fail(std::string reason = {}, Value::Dict metadata = {}) {
+    run_->halt(Status::Failed, std::move(reason), std::move(metadata));
+  }
+  [[noreturn]] void skip(std::string reason = {}, Value::Dict metadata = {}) {
+    run_->halt(Status::Skipped, std::move(reason), std::move(metadata));
+  }
+  void throw_failure(const ResultPtr& other, Value::Dict metadata = {}) {
+    run_->throw_failure(other, std::move(metadata));
+  }
+  bool stop_requested() const { return run_->stop_requested(); }
+
+ private:
+  friend class Executor;
+  Run* run_ = nullptr;
+};
+
+}  // namespace taskmill

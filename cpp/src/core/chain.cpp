@@ -1,0 +1,26 @@
+#include "taskmill/core/chain.hpp"
+
+#include "taskmill/core/uuid.hpp"
+
+namespace taskmill {
+
+namespace {
+// The root scope of the chain executing on this thread, if any. Per-thread by design: a chain is
+// the nesting of runs inside one another, which happens on one thread.
+thread_local ChainScope* t_root = nullptr;
+}  // namespace
+
+ChainScope::ChainScope() {
+  if (t_root == nullptr) {
+    id_ = new_uuid7();
+    t_root = this;
+  }
+  root_ = t_root;
+  index_ = root_->next_index_++;
+}
+
+ChainScope::~ChainScope() {
+  if (root_ == this) t_root = nullptr;
+}
+
+}  // namespace taskmill

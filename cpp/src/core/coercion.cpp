@@ -1,0 +1,165 @@
+#include "taskmill/core/coercion.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+namespace taskmill {
+
+namespace {
+
+std::string lower_trimmed(const std::string& s) {
+  auto begin = s.find_first_not_of(" \t\n\r");
+  if (begin == std::string::npos) return {};
+  auto end = s.find_last_not_of(" \t\n\r");
+  std::string out = s.substr(begin, end - begin + 1);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// Strict decimal integer: optional sign, digits only ("1.5", "1e3", "" are rejected).
+std::optional<std::int64_t> parse_int(const std::string& text) {
+  std::string s = lower_trimmed(text);
+  if (s.empty()) return std::nullopt;
+  const char* first = s.data();
+  if (*first == '+') ++first;
+  std::int64_t out = 0;
+  auto [ptr, ec] = std::from_chars(first, s.data() + s.size(), out);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  return out;
+}
+
+std::optional<double> parse_float(const std::string& text) {
+  std::string s = lower_trimmed(text);
+  if (s.empty()) return std::nullopt;
+  const char* first = s.data();
+  if (*first == '+') ++first;
+  double out = 0;
+  auto [ptr, ec] = std::from_chars(first, s.data() + s.size(), out);
+  if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(out)) return std::nullopt;
+  return out;
+}
+
+Coerced to_int(const Value& v) {
+  static const std::string msg = "could not coerce into an integer";
+  switch (v.kind()) {
+    case Value::Kind::Int: return Coerced::success(v);
+    case Value::Kind::Float: {
+      const double d = v.as_float();
+      if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9.2e18)
+        return Coerced::success(Value(static_cast<std::int64_t>(d)));
+      return Coerced::failure(msg);
+    }
+    case Value::Kind::String: {
+      if (auto i = parse_int(v.as_string())) return Coerced::success(Value(*i));
+      return Coerced::failure(msg);
+    }
+    default: return Coerced::failure(msg);
+  }
+}
+
+Coerced to_float(const Value& v) {
+  static const std::string msg = "could not coerce into a float";
+  switch (v.kind()) {
+    case Value::Kind::Float: return Coerced::success(v);
+    case Value::Kind::Int: return Coerced::success(Value(static_cast<double>(v.as_int())));
+    case Value::Kind::String: {
+      if (auto d = parse_float(v.as_string())) return Coerced::success(Value(*d));
+      return Coerced::failure(msg);
+    }
+    default: return Coerced::failure(msg);
+  }
+}
+
+Coerced to_bool(const Value& v) {
+  static const std::string msg = "could not coerce into a boolean";
+  switch (v.kind()) {
+    case Value::Kind::Bool: return Coerced::success(v);
+    case Value::Kind::Int:
+      if (v.as_int() == 0 || v.as_int() == 1) return Coerced::success(Value(v.as_int() == 1));
+      return Coerced::failure(msg);
+    case Value::Kind::String: {
+      const std::string s = lower_trimmed(v.as_string());
+      for (const char* t : {"true", "yes", "on", "y", "1", "t"})
+        if (s == t) return Coerced::success(Value(true));
+      for (const char* f : {"false", "no", "off", "n", "0", "f"})
+        if (s == f) return Coerced::success(Value(false));
+      return Coerced::failure(msg);
+    }
+    default: return Coerced::failure(msg);
+  }
+}
+
+Coerced to_str(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::String: return Coerced::success(v);
+    case Value::Kind::Int: return Coerced::success(Value(std::to_string(v.as_int())));
+    case Value::Kind::Float:
+    case Value::Kind::Bool:
+    case Value::Kind::Decimal:
+    case Value::Kind::Date:
+    case Value::Kind::Time:
+    case Value::Kind::DateTime: {
+      auto j = v.to_json();
+      return Coerced::success(Value(j.is_string() ? j.get<std::string>() : j.dump()));
+    }
+    default: return Coerced::failure("could not coerce into a string");
+  }
+}
+
+Coerced to_list(const Value& v, const Type& type) {
+  if (!v.is_list()) return Coerced::failure("could not coerce into a list");
+  if (type.args.empty()) return Coerced::success(v);
+  Value::List out;
+  out.reserve(v.as_list().size());
+  for (std::size_t i = 0; i < v.as_list().size(); ++i) {
+    Coerced item = coerce(v.as_list()[i], type.args[0]);
+    if (!item.ok()) return Coerced::failure("item " + std::to_string(i) + " " + item.error);
+    out.push_back(std::move(*item.value));
+  }
+  return Coerced::success(Value(std::move(out)));
+}
+
+Coerced to_union(const Value& v, const Type& type) {
+  for (const auto& option : type.args) {
+    Coerced c = coerce(v, option);
+    if (c.ok()) return c;
+  }
+  return Coerced::failure("could not coerce into any of " + type.name());
+}
+
+}  // namespace
+
+// Kinds handled without looking inside foreign objects (they pass them through untouched).
+static bool passes_foreign(const Type& type) { return type.kind == Type::Kind::Any; }
+
+Coerced coerce(const Value& input, const Type& type) {
+  if (input.is_foreign() && !passes_foreign(type)) {
+    auto plain = input.resolved();
+    if (!plain) return Coerced::failure("could not coerce a " + input.type_name() + " into " + type.name());
+    return coerce(*plain, type);
+  }
+  switch (type.kind) {
+    case Type::Kind::Any: return Coerced::success(input);
+    case Type::Kind::Optional:
+      if (input.is_null()) return Coerced::success(input);
+      return coerce(input, type.args.at(0));
+    case Type::Kind::Union: return to_union(input, type);
+    case Type::Kind::Int: return to_int(input);
+    case Type::Kind::Float: return to_float(input);
+    case Type::Kind::Bool: return to_bool(input);
+    case Type::Kind::Str: return to_str(input);
+    case Type::Kind::List: return to_list(input, type);
+    case Type::Kind::Dict:
+      if (input.is_dict()) return Coerced::success(input);
+      return Coerced::failure("could not coerce into a dict");
+    default:
+      if (static_cast<int>(input.kind()) != 0 && type.name() == input.type_name()) return Coerced::success(input);
+      return Coerced::failure("could not coerce into " + type.name());
+  }
+}
+
+}  // namespace taskmill

@@ -1,0 +1,215 @@
+#include "taskmill/core/executor.hpp"
+
+#include <chrono>
+#include <cxxabi.h>
+
+#include <cstdlib>
+
+#include "taskmill/core/attribute_resolver.hpp"
+#include "taskmill/core/chain.hpp"
+#include "taskmill/core/config.hpp"
+#include "taskmill/core/halt.hpp"
+#include "taskmill/core/run.hpp"
+#include "taskmill/core/run_log.hpp"
+#include "taskmill/core/task.hpp"
+#include "taskmill/core/uuid.hpp"
+
+namespace taskmill {
+
+namespace {
+
+// The run executing on this thread, so a nested run knows its parent.
+thread_local Run* t_current_run = nullptr;
+
+class CurrentRunScope {
+ public:
+  explicit CurrentRunScope(Run* run) : previous_(t_current_run) { t_current_run = run; }
+  ~CurrentRunScope() { t_current_run = previous_; }
+  CurrentRunScope(const CurrentRunScope&) = delete;
+  CurrentRunScope& operator=(const CurrentRunScope&) = delete;
+
+ private:
+  Run* previous_;
+};
+
+std::string demangle(const char* mangled) {
+  int status = 0;
+  std::unique_ptr<char, decltype(&std::free)> name(abi::__cxa_demangle(mangled, nullptr, nullptr, &status),
+                                                   &std::free);
+  return status == 0 && name ? std::string(name.get()) : std::string(mangled);
+}
+
+// Takes on the outcome of a nested run that ended strictly in a Fault.
+void adopt_fault(Run& run, const ResultPtr& other) {
+  Result& r = run.result();
+  r.status = other->status;
+  r.state = State::Interrupted;
+  r.reason = other->reason;
+  for (const auto& [k, v] : other->metadata) r.metadata.insert_or_assign(k, v);
+  r.thrown_from = other;
+  r.cause = other->cause;
+}
+
+// Runs `step`, turning whatever it throws into the run's outcome.
+template <class Step>
+void guarded(Run& run, Step&& step) {
+  try {
+    step();
+  } catch (const HaltSignal&) {
+    // fail / skip / throw already wrote the outcome
+  } catch (const Fault& fault) {
+    adopt_fault(run, fault.result());
+  } catch (const ForeignError& error) {
+    run.fail_with(error.cause());
+  } catch (const std::exception& e) {
+    auto cause = std::make_shared<ErrorCause>();
+    cause->type_name = demangle(typeid(e).name());
+    cause->message = e.what();
+    cause->native = std::current_exception();
+    run.fail_with(std::move(cause));
+  } catch (...) {
+    auto cause = std::make_shared<ErrorCause>();
+    cause->type_name = "unknown exception";
+    cause->native = std::current_exception();
+    run.fail_with(std::move(cause));
+  }
+}
+
+bool halted(const Run& run) { return run.result().status != Status::Success; }
+
+void fire(Run& run, Event event) {
+  for (const auto& cb : run.spec().callbacks[static_cast<std::size_t>(event)]) {
+    if (cb.if_ && !cb.if_(run)) continue;
+    if (cb.unless && cb.unless(run)) continue;
+    cb.fn(run);
+  }
+}
+
+}  // namespace
+
+// The steps of the lifecycle between the middlewares and the log line.
+class Lifecycle {
+ public:
+  static void body(Run& run) {
+    guarded(run, [&] {
+      fire(run, Event::BeforeValidation);
+      if (halted(run)) return;
+      if (!bind_attributes(run)) return;
+      fire(run, Event::BeforeExecution);
+      if (halted(run)) return;
+      run.task()->work();
+    });
+    if (run.result().failed() && run.task()->has_rollback()) guarded(run, [&] { run.task()->rollback(); });
+    guarded(run, [&] { ending_callbacks(run); });
+  }
+
+ private:
+  static bool bind_attributes(Run& run) {
+    ResolvedAttributes resolved = resolve_attributes(run.spec(), run.context());
+    if (!resolved.ok()) {
+      Result& r = run.result();
+      r.status = Status::Failed;
+      r.state = State::Interrupted;
+      r.reason = resolved.reason();
+      r.metadata.insert_or_assign("errors", resolved.errors_value());
+      return false;
+    }
+    run.attributes_ = std::move(resolved.values);
+    run.task()->on_attributes_bound();
+    return true;
+  }
+
+  static void ending_callbacks(Run& run) {
+    const Result& r = run.result();
+    fire(run, r.complete() ? Event::OnComplete : Event::OnInterrupted);
+    fire(run, Event::OnExecuted);
+    fire(run, r.success() ? Event::OnSuccess : r.skipped() ? Event::OnSkipped : Event::OnFailed);
+    if (r.good()) fire(run, Event::OnGood);
+    if (r.bad()) fire(run, Event::OnBad);
+  }
+
+  friend class Executor;
+};
+
+namespace {
+
+// Global middlewares wrap the task's own; within each list the first is the outermost.
+void run_through_middlewares(Run& run) {
+  const auto global = Config::global().middlewares();
+  const auto& local = run.spec().middlewares;
+  const std::size_t total = global->size() + local.size();
+  if (total == 0) return Lifecycle::body(run);
+  std::function<void(std::size_t)> layer = [&](std::size_t i) {
+    if (i == total) return Lifecycle::body(run);
+    const Middleware& mw = i < global->size() ? (*global)[i] : local[i - global->size()];
+    bool called = false;
+    guarded(run, [&] {
+      mw(run, [&] {
+        if (called) throw std::logic_error("a middleware called next() twice");
+        called = true;
+        layer(i + 1);
+      });
+    });
+  };
+  layer(0);
+}
+
+}  // namespace
+
+ContextPtr Executor::bind_inputs(const TaskSpec& spec, RunRequest& request) {
+  if (request.args.size() > spec.attributes.size()) {
+    throw ArgumentError(spec.name + " takes " + std::to_string(spec.attributes.size()) +
+                        " positional argument" + (spec.attributes.size() == 1 ? "" : "s") + " but " +
+                        std::to_string(request.args.size()) + " were given");
+  }
+  for (std::size_t i = 0; i < request.args.size(); ++i) {
+    if (request.kwargs.count(spec.attributes[i].name))
+      throw ArgumentError(spec.name + " got multiple values for argument '" + spec.attributes[i].name + "'");
+  }
+  ContextPtr context = request.context ? request.context : Context::make(std::move(request.kwargs));
+  if (request.context) {
+    for (auto& [k, v] : request.kwargs) context->set(k, std::move(v));
+  }
+  for (std::size_t i = 0; i < request.args.size(); ++i)
+    context->set(spec.attributes[i].name, std::move(request.args[i]));
+  return context;
+}
+
+ResultPtr Executor::run(const TaskSpecPtr& spec, RunRequest request) {
+  ContextPtr context = bind_inputs(*spec, request);
+  const auto started = std::chrono::steady_clock::now();
+  ChainScope chain;
+  Run run(spec, std::move(context), request.job, t_current_run);
+  CurrentRunScope current(&run);
+  Result& result = run.result();
+  result.task_id = new_uuid7();
+  result.chain_id = chain.chain_id();
+  result.index = chain.index();
+
+  guarded(run, [&] {
+    run.task_ = spec->factory();
+    if (!run.task_) throw std::runtime_error("the factory of " + spec->name + " returned no instance");
+    run.task_->run_ = &run;
+  });
+  if (run.task_) run_through_middlewares(run);
+  result.runtime_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  log_run(result, request.job);
+  return run.result_ptr();
+}
+
+ResultPtr Executor::run_strict(const TaskSpecPtr& spec, RunRequest request) {
+  ResultPtr result = run(spec, std::move(request));
+  switch (strict_outcome(*result)) {
+    case StrictOutcome::Return: return result;
+    case StrictOutcome::RethrowCause:
+      if (result->cause && result->cause->native) std::rethrow_exception(result->cause->native);
+      [[fallthrough]];
+    case StrictOutcome::RaiseFault:
+      if (result->skipped()) throw SkipFault(result);
+      throw FailFault(result);
+  }
+  return result;
+}
+
+}  // namespace taskmill

@@ -1,0 +1,56 @@
+#include "taskmill/core/run.hpp"
+
+#include "taskmill/core/halt.hpp"
+#include "taskmill/core/task.hpp"
+
+namespace taskmill {
+
+Run::Run(TaskSpecPtr spec, ContextPtr context, const JobInfo* job, Run* parent)
+    : spec_(std::move(spec)), job_(job), parent_(parent), result_(std::make_shared<Result>()) {
+  result_->task = spec_;
+  result_->context = std::move(context);
+}
+
+Run::~Run() = default;
+
+const Value& Run::attribute(std::string_view name) const {
+  const int i = spec_->attribute_index(name);
+  if (i < 0 || static_cast<std::size_t>(i) >= attributes_.size())
+    throw std::out_of_range(spec_->name + " has no attribute '" + std::string(name) + "'");
+  return attributes_[static_cast<std::size_t>(i)];
+}
+
+void Run::halt(Status status, std::string reason, Value::Dict metadata) {
+  record_halt(status, std::move(reason), std::move(metadata));
+  throw HaltSignal{};
+}
+
+void Run::record_halt(Status status, std::string reason, Value::Dict metadata) {
+  result_->status = status;
+  result_->state = status == Status::Success ? State::Complete : State::Interrupted;
+  result_->reason = reason.empty() && status != Status::Success ? "Unspecified" : std::move(reason);
+  for (auto& [k, v] : metadata) result_->metadata.insert_or_assign(k, std::move(v));
+}
+
+void Run::throw_failure(const ResultPtr& other, Value::Dict metadata) {
+  if (record_throw(other, std::move(metadata))) throw HaltSignal{};
+}
+
+bool Run::record_throw(const ResultPtr& other, Value::Dict metadata) {
+  if (!other || !other->failed()) return false;
+  Value::Dict merged = other->metadata;
+  for (auto& [k, v] : metadata) merged.insert_or_assign(k, std::move(v));
+  result_->thrown_from = other;
+  result_->cause = other->cause;
+  record_halt(Status::Failed, other->reason, std::move(merged));
+  return true;
+}
+
+void Run::fail_with(ErrorCausePtr cause) {
+  result_->status = Status::Failed;
+  result_->state = State::Interrupted;
+  result_->reason = cause->reason();
+  result_->cause = std::move(cause);
+}
+
+}  // namespace taskmill
