@@ -187,7 +187,7 @@ ResultPtr Executor::run(const TaskSpecPtr& spec, RunRequest request) {
   result.index = chain.index();
 
   guarded(run, [&] {
-    run.task_ = spec->factory();
+    run.task_ = spec->factory(run);
     if (!run.task_) throw std::runtime_error("the factory of " + spec->name + " returned no instance");
     run.task_->run_ = &run;
   });

@@ -9,7 +9,7 @@ namespace taskmill {
 namespace {
 
 std::string two(int v) {
-  char buf[8];
+  char buf[16];
   std::snprintf(buf, sizeof buf, "%02d", v);
   return buf;
 }
@@ -32,7 +32,7 @@ std::string to_iso(const Date& d) {
 std::string to_iso(const Time& t) {
   std::string s = two(t.hour) + ":" + two(t.minute) + ":" + two(t.second);
   if (t.microsecond != 0) {
-    char buf[8];
+    char buf[16];
     std::snprintf(buf, sizeof buf, ".%06d", t.microsecond);
     s += buf;
   }

@@ -24,7 +24,7 @@ TaskSpec make_spec(std::string name, std::vector<Attribute> attributes = {}, Tas
   spec.origin = "C++";
   spec.attributes = std::move(attributes);
   spec.options = std::move(options);
-  spec.factory = [] { return std::make_unique<T>(); };
+  spec.factory = [](Run&) { return std::make_unique<T>(); };
   return spec;
 }
 

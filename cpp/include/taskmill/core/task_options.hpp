@@ -26,4 +26,8 @@ struct TaskOptions {
   }
 };
 
+// Reads options given by name (as a Python class's keyword arguments are), checking each one's
+// type and range. Throws DefinitionError naming the task and the option.
+TaskOptions parse_task_options(const std::string& task, const Value::Dict& given);
+
 }  // namespace taskmill

@@ -14,6 +14,7 @@
 namespace taskmill {
 
 class Task;
+class Run;
 
 struct TaskSpec {
   std::string name;    // registered name, e.g. "ChargeSubscription" or "taskmill.Sleep"
@@ -22,8 +23,8 @@ struct TaskSpec {
   TaskOptions options;
   CallbackTable callbacks;
   std::vector<Middleware> middlewares;
-  // Builds the instance that runs one execution.
-  std::function<std::unique_ptr<Task>()> factory;
+  // Builds the instance that runs one execution (given the run it will serve).
+  std::function<std::unique_ptr<Task>(Run&)> factory;
   // The Python class of a task declared in Python; null for C++ tasks.
   std::shared_ptr<const Foreign> host;
 

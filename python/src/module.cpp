@@ -1,0 +1,38 @@
+// The _core extension module: a thin layer over libtaskmill_core. It converts types and keeps the
+// GIL rules; every rule of the task model lives in the core.
+#include <pybind11/pybind11.h>
+
+#include "py_task.hpp"
+#include "taskmill/core/halt.hpp"
+
+namespace py = pybind11;
+
+namespace taskmill::py_binding {
+void bind_context(py::module_& m);
+void bind_result(py::module_& m);
+void bind_config(py::module_& m);
+}  // namespace taskmill::py_binding
+
+PYBIND11_MODULE(_core, m) {
+  using namespace taskmill;
+  using namespace taskmill::py_binding;
+  m.doc() = "taskmill's native core (C++). Use the `taskmill` package, not this module directly.";
+
+  py::register_exception<UnknownTaskError>(m, "UnknownTaskError", PyExc_LookupError);
+  py::register_exception<DefinitionError>(m, "DefinitionError", PyExc_TypeError);
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const ArgumentError& e) {
+      PyErr_SetString(PyExc_TypeError, e.what());
+    } catch (const HaltSignal&) {
+      PyErr_SetNone(halt_exception_type());
+    }
+  });
+  m.attr("Halt") = py::reinterpret_borrow<py::object>(halt_exception_type());
+
+  bind_context(m);
+  bind_result(m);
+  bind_task(m);
+  bind_config(m);
+}

@@ -1,0 +1,141 @@
+#include "py_task.hpp"
+
+#include <pybind11/stl.h>
+
+#include "convert.hpp"
+#include "taskmill/core/halt.hpp"
+#include "taskmill/core/result.hpp"
+
+namespace taskmill::py_binding {
+
+namespace {
+bool interpreter_gone() {
+#if PY_VERSION_HEX >= 0x030D0000
+  return !Py_IsInitialized() || Py_IsFinalizing();
+#else
+  return !Py_IsInitialized() || _Py_IsFinalizing();
+#endif
+}
+
+std::vector<std::string> format_backtrace(py::handle exc) {
+  std::vector<std::string> lines;
+  try {
+    py::object formatted = py::module_::import("traceback").attr("format_exception")(exc);
+    for (auto chunk : formatted) {
+      std::string text = py::str(chunk);
+      std::size_t start = 0;
+      while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        if (end > start) lines.push_back(text.substr(start, end - start));
+        start = end + 1;
+      }
+    }
+  } catch (const py::error_already_set&) {
+    // a broken __str__ must not hide the original error
+  }
+  return lines;
+}
+}  // namespace
+
+PyTaskClass::~PyTaskClass() {
+  if (interpreter_gone()) {
+    cls.release();
+    for (auto& n : attribute_names) n.release();
+    return;
+  }
+  py::gil_scoped_acquire gil;
+  cls = py::object();
+  attribute_names.clear();
+}
+
+Run& RunHandle::get() const {
+  if (run == nullptr) throw std::runtime_error("this task's run has ended; halting or reading its context is only possible during the run");
+  return *run;
+}
+
+PyObject* halt_exception_type() {
+  // Created once and never released: it lives as long as the interpreter.
+  static PyObject* type = PyErr_NewExceptionWithDoc(
+      "taskmill._core.Halt", "Unwinds a task's work after fail(), skip() or throw(); never caught by user code.",
+      PyExc_BaseException, nullptr);
+  return type;
+}
+
+void rethrow_in_core(py::error_already_set& error, const Run* run) {
+  if (error.matches(halt_exception_type())) throw HaltSignal{};
+  py::object value = error.value();
+  if (error.trace()) PyException_SetTraceback(value.ptr(), error.trace().ptr());
+  py::object fault_base = py::module_::import("taskmill.faults").attr("Fault");
+  if (py::isinstance(value, fault_base)) {
+    py::object result = value.attr("result");
+    if (py::isinstance<Result>(result)) throw Fault(result.cast<std::shared_ptr<Result>>());
+  }
+  auto cause = std::make_shared<ErrorCause>();
+  cause->type_name = py::str(py::type::handle_of(value).attr("__name__"));
+  try {
+    cause->message = py::str(value);
+  } catch (const py::error_already_set&) {
+    cause->message = "<unprintable " + cause->type_name + ">";
+  }
+  cause->object = std::make_shared<const PyForeign>(value);
+  if (run && !(run->spec().options.backtrace.is_bool() && !run->spec().options.backtrace.as_bool()))
+    cause->backtrace = format_backtrace(value);
+  throw ForeignError(std::move(cause));
+}
+
+PyTask::PyTask(std::shared_ptr<const PyTaskClass> klass, Run& run) : klass_(std::move(klass)) {
+  py::gil_scoped_acquire gil;
+  handle_ = py::cast(RunHandle{&run});
+  instance_ = py::reinterpret_steal<py::object>(PyBaseObject_Type.tp_new(
+      reinterpret_cast<PyTypeObject*>(klass_->cls.ptr()), py::tuple().ptr(), nullptr));
+  if (!instance_) throw py::error_already_set();
+  static py::object run_name = py::str("_run");  // interned once per process
+  if (PyObject_SetAttr(instance_.ptr(), run_name.ptr(), handle_.ptr()) != 0) throw py::error_already_set();
+}
+
+PyTask::~PyTask() {
+  if (interpreter_gone()) {
+    instance_.release();
+    handle_.release();
+    return;
+  }
+  py::gil_scoped_acquire gil;
+  handle_.cast<RunHandle&>().run = nullptr;
+  instance_ = py::object();
+  handle_ = py::object();
+}
+
+void PyTask::work() {
+  py::gil_scoped_acquire gil;
+  try {
+    instance_.attr("work")();
+  } catch (py::error_already_set& e) {
+    rethrow_in_core(e, &run());
+  }
+}
+
+void PyTask::rollback() {
+  py::gil_scoped_acquire gil;
+  try {
+    instance_.attr("rollback")();
+  } catch (py::error_already_set& e) {
+    rethrow_in_core(e, &run());
+  }
+}
+
+void PyTask::on_attributes_bound() {
+  py::gil_scoped_acquire gil;
+  const auto& values = run().attributes();
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    py::object v = to_py(values[i]);
+    if (PyObject_SetAttr(instance_.ptr(), klass_->attribute_names[i].ptr(), v.ptr()) != 0) throw py::error_already_set();
+  }
+}
+
+py::object python_view(Run& run) {
+  if (auto* task = dynamic_cast<PyTask*>(run.task())) return task->instance();
+  return py::cast(RunHandle{&run});
+}
+
+}  // namespace taskmill::py_binding

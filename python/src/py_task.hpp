@@ -1,0 +1,69 @@
+// PyTask: a Python task class adapted to the core's Task interface, and the RunHandle a Python
+// task instance uses (`self._run`) to reach its run: halting, context, job.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <pybind11/pybind11.h>
+
+#include "taskmill/core/callback.hpp"
+#include "taskmill/core/task.hpp"
+#include "taskmill/core/task_spec.hpp"
+
+namespace taskmill::py_binding {
+
+namespace py = pybind11;
+
+// What the core needs of one Python task class, built once at registration.
+struct PyTaskClass {
+  py::object cls;
+  std::vector<py::object> attribute_names;  // interned str, in declaration order
+  bool has_rollback = false;
+  ~PyTaskClass();
+};
+
+// The Python-side view of a Run. `run` is cleared when the run ends, so an instance kept past its
+// run gets a clear error instead of touching freed memory.
+struct RunHandle {
+  Run* run = nullptr;
+  Run& get() const;
+};
+
+class PyTask final : public Task {
+ public:
+  PyTask(std::shared_ptr<const PyTaskClass> klass, Run& run);
+  ~PyTask() override;
+
+  void work() override;
+  void rollback() override;
+  bool has_rollback() const override { return klass_->has_rollback; }
+  void on_attributes_bound() override;
+
+  const py::object& instance() const { return instance_; }
+
+ private:
+  std::shared_ptr<const PyTaskClass> klass_;
+  py::object instance_;
+  py::object handle_;  // a RunHandle
+};
+
+// The Python exception type raised by `self.fail()` / `self.skip()` to unwind `work`.
+PyObject* halt_exception_type();
+// Rethrows a Python exception as the core's signal for it: HaltSignal, a Fault carrying the
+// nested run's Result, or a ForeignError with the exception as cause.
+[[noreturn]] void rethrow_in_core(py::error_already_set& error, const Run* run);
+// The Python object a callback or middleware receives for `run`: the task instance for Python
+// tasks, a RunHandle for C++ tasks.
+py::object python_view(Run& run);
+
+// Builds a TaskSpec from a Python class declaration (see taskmill/task.py for the shape).
+TaskSpecPtr build_py_spec(const std::string& name, const std::string& origin, py::object cls, py::list attributes,
+                          py::dict options, py::dict callbacks, py::list middlewares, bool has_rollback);
+
+// A Python callable (task, call_next) as a core middleware.
+Middleware python_middleware(py::object fn);
+
+void bind_task(py::module_& m);
+
+}  // namespace taskmill::py_binding

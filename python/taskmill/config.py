@@ -1,0 +1,46 @@
+"""``tm.configure``: process-wide settings (run logging, global middlewares)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from taskmill import _core
+
+_UNSET: Any = object()
+
+
+def configure(*, log_format: str | None = None, log_level: str | None = None, log_file: Any = _UNSET,
+              middlewares: list[Any] | None = None) -> None:
+    """Change process-wide settings; arguments left out keep their current value.
+
+    - ``log_format``: "json" (default) or "line" (key=value pairs).
+    - ``log_level``: "debug", "info" (default), "warn", "error" or "off". Runs log at info, failed
+      runs at error.
+    - ``log_file``: a path to append run lines to, or None for stderr (default).
+    - ``middlewares``: callables ``(task, call_next)`` wrapping every run, outermost first.
+    """
+    current = _core.log_settings()
+    fmt = current["log_format"] if log_format is None else log_format
+    level = current["log_level"] if log_level is None else log_level
+    file = current["log_file"] if log_file is _UNSET else log_file
+    for key, value in (("log_format", fmt), ("log_level", level)):
+        if not isinstance(value, str):
+            raise TypeError(f"{key} must be a str, not {type(value).__name__}")
+    if file is not None and not isinstance(file, (str, os.PathLike)):
+        raise TypeError(f"log_file must be a path or None, not {type(file).__name__}")
+    try:
+        _core.configure_log(fmt, level, "" if file is None else os.fspath(file))
+    except RuntimeError as exc:
+        raise OSError(str(exc)) from None
+    except ValueError:
+        raise
+    if middlewares is not None:
+        if not all(callable(m) for m in middlewares):
+            raise TypeError("middlewares must be callables (task, call_next)")
+        _core.set_middlewares(list(middlewares))
+
+
+def settings() -> dict[str, Any]:
+    """The current logging settings."""
+    return _core.log_settings()
