@@ -28,7 +28,11 @@ from taskmill.callbacks import (
     on_skipped,
     on_success,
 )
+from taskmill import testing
+from taskmill.client import push
 from taskmill.config import configure
+from taskmill.stats import clear_death_handlers, dead_set, on_death, retry_set, scheduled_set, stats
+from taskmill.worker import Worker
 from taskmill.faults import FailFault, Fault, SkipFault
 from taskmill.registry import task, task_names
 from taskmill.task import Job, Task
@@ -39,6 +43,8 @@ __all__ = [
     "Context", "Result", "Task", "Job", "Fault", "FailFault", "SkipFault",
     "UnknownTaskError", "DefinitionError", "DeclarationError",
     "required", "optional", "configure", "task", "task_names",
+    "push", "Worker", "stats", "retry_set", "scheduled_set", "dead_set", "on_death", "clear_death_handlers",
+    "testing",
     "before_validation", "before_execution", "on_complete", "on_interrupted", "on_executed",
     "on_success", "on_skipped", "on_failed", "on_good", "on_bad",
 ]

@@ -11,7 +11,8 @@ _UNSET: Any = object()
 
 
 def configure(*, log_format: str | None = None, log_level: str | None = None, log_file: Any = _UNSET,
-              middlewares: list[Any] | None = None) -> None:
+              middlewares: list[Any] | None = None, backend: str | None = None,
+              dead_max_jobs: int | None = None, dead_timeout: float | None = None) -> None:
     """Change process-wide settings; arguments left out keep their current value.
 
     - ``log_format``: "json" (default) or "line" (key=value pairs).
@@ -19,7 +20,15 @@ def configure(*, log_format: str | None = None, log_level: str | None = None, lo
       runs at error.
     - ``log_file``: a path to append run lines to, or None for stderr (default).
     - ``middlewares``: callables ``(task, call_next)`` wrapping every run, outermost first.
+    - ``backend``: the default job backend URL ("memory://" or "memory://<name>").
+    - ``dead_max_jobs`` / ``dead_timeout``: caps of the dead set (10,000 jobs, 180 days in seconds).
     """
+    if backend is not None:
+        _core.set_default_backend(backend)
+    if dead_max_jobs is not None or dead_timeout is not None:
+        jobs, age = _core.dead_limits()
+        _core.set_dead_limits(jobs if dead_max_jobs is None else dead_max_jobs,
+                              age if dead_timeout is None else float(dead_timeout))
     current = _core.log_settings()
     fmt = current["log_format"] if log_format is None else log_format
     level = current["log_level"] if log_level is None else log_level

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, NoReturn
 from taskmill import _core
 from taskmill import attributes as _attributes
 from taskmill import callbacks as _callbacks
+from taskmill import client as _client
 from taskmill import faults as _faults
 from taskmill._core import Context, Result
 
@@ -32,7 +33,7 @@ class Job:
         return f"<Job {self.jid} queue={self.queue} retry_count={self.retry_count}>"
 
 
-class Task:
+class Task(_client.Enqueueing):
     """Base class of tasks. Subclass it, annotate inputs, implement ``work``.
 
     Class keyword arguments: ``name`` (registered name, default the class name), ``queue``,

@@ -1,0 +1,115 @@
+// Backend: where jobs wait — queues, the scheduled / retry / dead sets, and the counters.
+//
+// The runtime speaks only this interface, so a Redis or SQLite backend slots in without touching
+// it. Every backend stores the same payload (jobs/payload.hpp). A job fetched is *leased*: it is
+// off its queue but counted as in flight until acked, or requeued at the head of its queue.
+// Implementations are thread-safe: any thread may call any method.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "taskmill/jobs/payload.hpp"
+
+namespace taskmill::backends {
+
+using jobs::Payload;
+
+enum class JobSet { Scheduled, Retry, Dead };
+std::string_view to_string(JobSet set);
+
+// A job taken from a queue, owned by the worker thread that took it until ack or requeue.
+struct Lease {
+  std::string queue;
+  Payload payload;
+};
+
+struct SetEntry {
+  double score = 0;  // run time (scheduled, retry) or death time (dead)
+  Payload payload;
+};
+
+struct QueueStats {
+  std::size_t size = 0;
+  double latency = 0;  // seconds since the oldest waiting job was enqueued
+};
+
+struct Stats {
+  std::int64_t processed = 0, failed = 0;  // totals; processed counts failures too
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> by_day;  // "YYYY-MM-DD" (UTC) → (processed, failed)
+  std::map<std::string, QueueStats> queues;
+  std::size_t enqueued = 0, busy = 0, scheduled = 0, retries = 0, dead = 0;
+};
+
+// Caps of the dead set, applied on every add.
+struct DeadLimits {
+  std::size_t max_jobs = 10'000;
+  double max_age_seconds = 180.0 * 24 * 3600;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // Appends jobs to the tail of their queue (`payload["queue"]`), setting enqueued_at = now.
+  virtual void push(Payload job) = 0;
+  virtual void push_bulk(std::vector<Payload> jobs) = 0;
+  // Adds a job to the scheduled set, due at `at` (epoch seconds).
+  virtual void schedule(double at, Payload job) = 0;
+
+  // Leases up to `max` jobs from the first non-empty queue of `queues` (in that order), waiting
+  // up to `wait` for one to arrive. Returns an empty vector on timeout or wake().
+  virtual std::vector<Lease> fetch(std::span<const std::string> queues, std::size_t max,
+                                   std::chrono::milliseconds wait) = 0;
+  // The leases are done with (processed, retried or dead).
+  virtual void ack(std::span<const Lease> leases) = 0;
+  // Puts leased jobs back at the head of their queue, the first of `leases` frontmost.
+  virtual void requeue(std::vector<Lease> leases) = 0;
+  // Wakes every thread blocked in fetch (shutdown).
+  virtual void wake() = 0;
+  // Jobs waiting in `queues` plus jobs leased from them and not yet acked.
+  virtual std::size_t pending(std::span<const std::string> queues) = 0;
+
+  virtual void add_retry(double at, Payload job) = 0;
+  virtual void add_dead(double at, Payload job, const DeadLimits& limits) = 0;
+  // Moves due jobs (score <= now) of the retry then the scheduled set to their queues; returns
+  // how many. Safe against several pollers: each job moves once.
+  virtual std::size_t enqueue_due(double now) = 0;
+  // The earliest score in the retry and scheduled sets.
+  virtual std::optional<double> next_due() = 0;
+
+  virtual std::vector<SetEntry> list(JobSet set) = 0;
+  virtual std::size_t size(JobSet set) = 0;
+  // Enqueues the set's job `jid` now; false when it is not there.
+  virtual bool enqueue_now(JobSet set, const std::string& jid) = 0;
+  virtual bool remove(JobSet set, const std::string& jid) = 0;
+  virtual void clear(JobSet set) = 0;
+
+  // Counts finished attempts (processed includes failed), at UTC day of `now`.
+  virtual void record(std::int64_t processed, std::int64_t failed, double now) = 0;
+  virtual Stats stats(double now) = 0;
+  // Empties every queue, set and counter (tests, tools).
+  virtual void flush() = 0;
+};
+
+using BackendPtr = std::shared_ptr<Backend>;
+
+// The backend a URL names: "memory://" (the process's in-memory backend) or "memory://<name>"
+// (another one, shared by every caller naming it). Throws std::invalid_argument for others.
+BackendPtr open_backend(const std::string& url);
+// The process default (configure(backend=...)), initially "memory://".
+BackendPtr default_backend();
+void set_default_backend(const std::string& url);
+std::string default_backend_url();
+
+// Caps of the dead set used by workers (configurable, process-wide).
+DeadLimits dead_limits();
+void set_dead_limits(DeadLimits limits);
+
+}  // namespace taskmill::backends

@@ -1,0 +1,44 @@
+// Processor: one leased job, from payload to outcome — resolve the task by name in the registry,
+// rebuild its inputs from `args`, run it through the executor strictly (a failed result or an
+// exception is a failure), and hand failures to job_retry.
+//
+// Split in two (attempt, then finish) so the worker can decide between them whether the job is
+// still its own: a job abandoned at shutdown was requeued and must not also be retried.
+#pragma once
+
+#include <optional>
+
+#include "taskmill/backends/backend.hpp"
+#include "taskmill/core/result.hpp"
+#include "taskmill/runtime/job_retry.hpp"
+
+namespace taskmill::runtime {
+
+struct Attempt {
+  TaskSpecPtr spec;                       // null when unknown or malformed
+  std::string malformed;                  // why the payload cannot be run, if it cannot
+  std::optional<jobs::Failure> failure;   // set when the attempt failed
+  ErrorCausePtr cause;
+  ResultPtr result;                       // null when the task never ran
+};
+
+class Processor {
+ public:
+  explicit Processor(const JobRetry& retry) : retry_(retry) {}
+
+  // The task a lease names, or null (unknown task or malformed payload). Cheap; no side effect.
+  static TaskSpecPtr resolve(const backends::Lease& lease);
+  // Runs the job once. Never throws.
+  static Attempt attempt(const backends::Lease& lease, TaskSpecPtr spec);
+  // Records a failed attempt: retry set, dead set or dropped. Returns whether it failed.
+  bool finish(backends::Lease& lease, const Attempt& attempt) const;
+
+ private:
+  const JobRetry& retry_;
+};
+
+// Runs a payload in the caller with its job info (testing modes: inline and fake drains).
+// Throws ArgumentError for a malformed payload and UnknownTaskError for an unknown task.
+ResultPtr run_payload(const jobs::Payload& payload);
+
+}  // namespace taskmill::runtime

@@ -1,0 +1,36 @@
+// Scheduler: the poller thread that moves due jobs of the retry and scheduled sets to their
+// queues. It sleeps until the earliest due job or `poll_interval`, whichever comes first, and
+// wakes early when poked (a retry was just scheduled by this process).
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "taskmill/backends/backend.hpp"
+
+namespace taskmill::runtime {
+
+class Scheduler {
+ public:
+  Scheduler(backends::BackendPtr backend, double poll_interval);
+  ~Scheduler();  // stops and joins
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  void start();
+  void stop();
+  void poke();
+
+ private:
+  void loop();
+  backends::BackendPtr backend_;
+  double poll_interval_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  bool poked_ = false;
+  std::thread thread_;  // owned by whoever calls start/stop (the Worker)
+};
+
+}  // namespace taskmill::runtime

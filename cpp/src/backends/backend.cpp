@@ -1,0 +1,73 @@
+// Opening backends by URL, and the process defaults (backend URL, dead-set caps): configuration,
+// the one kind of global mutable state allowed besides the registry.
+#include "taskmill/backends/backend.hpp"
+
+#include <mutex>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "taskmill/backends/memory_backend.hpp"
+
+namespace taskmill::backends {
+
+std::string_view to_string(JobSet set) {
+  switch (set) {
+    case JobSet::Scheduled: return "scheduled";
+    case JobSet::Retry: return "retry";
+    case JobSet::Dead: return "dead";
+  }
+  return "?";
+}
+
+namespace {
+struct Defaults {
+  std::mutex mutex;
+  std::unordered_map<std::string, BackendPtr> memory;  // by name; "" is memory://
+  std::string url = "memory://";
+  DeadLimits dead;
+};
+Defaults& defaults() {
+  static Defaults d;
+  return d;
+}
+}  // namespace
+
+BackendPtr open_backend(const std::string& url) {
+  static constexpr std::string_view memory = "memory://";
+  if (url.rfind(memory, 0) != 0)
+    throw std::invalid_argument("unsupported backend URL '" + url + "' (supported: memory://[name])");
+  auto& d = defaults();
+  std::lock_guard lock(d.mutex);
+  auto& slot = d.memory[url.substr(memory.size())];
+  if (!slot) slot = std::make_shared<MemoryBackend>();
+  return slot;
+}
+
+BackendPtr default_backend() { return open_backend(default_backend_url()); }
+
+void set_default_backend(const std::string& url) {
+  open_backend(url);  // validates
+  auto& d = defaults();
+  std::lock_guard lock(d.mutex);
+  d.url = url;
+}
+
+std::string default_backend_url() {
+  auto& d = defaults();
+  std::lock_guard lock(d.mutex);
+  return d.url;
+}
+
+DeadLimits dead_limits() {
+  auto& d = defaults();
+  std::lock_guard lock(d.mutex);
+  return d.dead;
+}
+
+void set_dead_limits(DeadLimits limits) {
+  auto& d = defaults();
+  std::lock_guard lock(d.mutex);
+  d.dead = limits;
+}
+
+}  // namespace taskmill::backends

@@ -1,0 +1,239 @@
+#include "taskmill/backends/memory_backend.hpp"
+
+#include <ctime>
+
+namespace taskmill::backends {
+
+namespace {
+std::string utc_day(double now) {
+  const auto secs = static_cast<std::time_t>(now);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  return buf;
+}
+
+std::string queue_of(const Payload& job) {
+  auto it = job.find("queue");
+  return it != job.end() && it->is_string() ? it->get<std::string>() : std::string("default");
+}
+}  // namespace
+
+void MemoryBackend::push_locked(Payload job, double now) {
+  job["enqueued_at"] = now;
+  queues_[queue_of(job)].jobs.push_back(std::move(job));
+}
+
+void MemoryBackend::push(Payload job) {
+  const double now = jobs::now_seconds();
+  {
+    std::lock_guard lock(mutex_);
+    push_locked(std::move(job), now);
+  }
+  arrived_.notify_one();
+}
+
+void MemoryBackend::push_bulk(std::vector<Payload> jobs) {
+  const double now = jobs::now_seconds();
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& j : jobs) push_locked(std::move(j), now);
+  }
+  arrived_.notify_all();
+}
+
+void MemoryBackend::schedule(double at, Payload job) {
+  job.erase("enqueued_at");
+  std::lock_guard lock(mutex_);
+  set_of(JobSet::Scheduled).emplace(at, std::move(job));
+}
+
+std::vector<Lease> MemoryBackend::fetch(std::span<const std::string> queues, std::size_t max,
+                                        std::chrono::milliseconds wait) {
+  std::vector<Lease> out;
+  std::unique_lock lock(mutex_);
+  const std::uint64_t epoch = wake_epoch_;
+  auto take = [&] {
+    for (const auto& name : queues) {
+      auto it = queues_.find(name);
+      if (it == queues_.end() || it->second.jobs.empty()) continue;
+      Queue& q = it->second;
+      const std::size_t n = std::min(max, q.jobs.size());
+      out.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        out.push_back(Lease{name, std::move(q.jobs.front())});
+        q.jobs.pop_front();
+      }
+      q.leased += n;
+      return true;
+    }
+    return false;
+  };
+  if (take()) return out;
+  arrived_.wait_for(lock, wait, [&] { return wake_epoch_ != epoch || take(); });
+  return out;
+}
+
+void MemoryBackend::ack(std::span<const Lease> leases) {
+  std::lock_guard lock(mutex_);
+  for (const auto& l : leases) --queues_[l.queue].leased;
+}
+
+void MemoryBackend::requeue(std::vector<Lease> leases) {
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = leases.rbegin(); it != leases.rend(); ++it) {
+      Queue& q = queues_[it->queue];
+      --q.leased;
+      q.jobs.push_front(std::move(it->payload));
+    }
+  }
+  arrived_.notify_all();
+}
+
+void MemoryBackend::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    ++wake_epoch_;
+  }
+  arrived_.notify_all();
+}
+
+std::size_t MemoryBackend::pending(std::span<const std::string> queues) {
+  std::lock_guard lock(mutex_);
+  std::size_t n = 0;
+  for (const auto& name : queues)
+    if (auto it = queues_.find(name); it != queues_.end()) n += it->second.jobs.size() + it->second.leased;
+  return n;
+}
+
+void MemoryBackend::add_retry(double at, Payload job) {
+  std::lock_guard lock(mutex_);
+  set_of(JobSet::Retry).emplace(at, std::move(job));
+}
+
+void MemoryBackend::add_dead(double at, Payload job, const DeadLimits& limits) {
+  std::lock_guard lock(mutex_);
+  SortedSet& dead = set_of(JobSet::Dead);
+  dead.emplace(at, std::move(job));
+  // Trim by age, then by count, oldest first (as Sidekiq trims its morgue).
+  while (!dead.empty() && dead.begin()->first < at - limits.max_age_seconds) dead.erase(dead.begin());
+  while (dead.size() > limits.max_jobs) dead.erase(dead.begin());
+}
+
+std::size_t MemoryBackend::enqueue_due(double now) {
+  std::size_t moved = 0;
+  {
+    std::lock_guard lock(mutex_);
+    for (JobSet s : {JobSet::Retry, JobSet::Scheduled}) {
+      SortedSet& set = set_of(s);
+      while (!set.empty() && set.begin()->first <= now) {
+        push_locked(std::move(set.begin()->second), now);
+        set.erase(set.begin());
+        ++moved;
+      }
+    }
+  }
+  if (moved) arrived_.notify_all();
+  return moved;
+}
+
+std::optional<double> MemoryBackend::next_due() {
+  std::lock_guard lock(mutex_);
+  std::optional<double> due;
+  for (JobSet s : {JobSet::Retry, JobSet::Scheduled}) {
+    const SortedSet& set = set_of(s);
+    if (!set.empty() && (!due || set.begin()->first < *due)) due = set.begin()->first;
+  }
+  return due;
+}
+
+std::vector<SetEntry> MemoryBackend::list(JobSet set) {
+  std::lock_guard lock(mutex_);
+  std::vector<SetEntry> out;
+  for (const auto& [score, job] : set_of(set)) out.push_back(SetEntry{score, job});
+  return out;
+}
+
+std::size_t MemoryBackend::size(JobSet set) {
+  std::lock_guard lock(mutex_);
+  return set_of(set).size();
+}
+
+MemoryBackend::SortedSet::iterator MemoryBackend::find_locked(SortedSet& set, const std::string& jid) {
+  for (auto it = set.begin(); it != set.end(); ++it) {
+    auto j = it->second.find("jid");
+    if (j != it->second.end() && j->is_string() && j->get_ref<const std::string&>() == jid) return it;
+  }
+  return set.end();
+}
+
+bool MemoryBackend::enqueue_now(JobSet which, const std::string& jid) {
+  {
+    std::lock_guard lock(mutex_);
+    SortedSet& set = set_of(which);
+    auto it = find_locked(set, jid);
+    if (it == set.end()) return false;
+    push_locked(std::move(it->second), jobs::now_seconds());
+    set.erase(it);
+  }
+  arrived_.notify_one();
+  return true;
+}
+
+bool MemoryBackend::remove(JobSet which, const std::string& jid) {
+  std::lock_guard lock(mutex_);
+  SortedSet& set = set_of(which);
+  auto it = find_locked(set, jid);
+  if (it == set.end()) return false;
+  set.erase(it);
+  return true;
+}
+
+void MemoryBackend::clear(JobSet set) {
+  std::lock_guard lock(mutex_);
+  set_of(set).clear();
+}
+
+void MemoryBackend::record(std::int64_t processed, std::int64_t failed, double now) {
+  const std::string day = utc_day(now);
+  std::lock_guard lock(mutex_);
+  processed_ += processed;
+  failed_ += failed;
+  auto& d = by_day_[day];
+  d.first += processed;
+  d.second += failed;
+}
+
+Stats MemoryBackend::stats(double now) {
+  std::lock_guard lock(mutex_);
+  Stats s;
+  s.processed = processed_;
+  s.failed = failed_;
+  s.by_day = by_day_;
+  for (const auto& [name, q] : queues_) {
+    QueueStats qs;
+    qs.size = q.jobs.size();
+    if (!q.jobs.empty())
+      if (auto it = q.jobs.front().find("enqueued_at"); it != q.jobs.front().end())
+        qs.latency = std::max(0.0, now - jobs::read_time(*it).value_or(now));
+    s.enqueued += qs.size;
+    s.busy += q.leased;
+    s.queues.emplace(name, qs);
+  }
+  s.scheduled = set_of(JobSet::Scheduled).size();
+  s.retries = set_of(JobSet::Retry).size();
+  s.dead = set_of(JobSet::Dead).size();
+  return s;
+}
+
+void MemoryBackend::flush() {
+  std::lock_guard lock(mutex_);
+  for (auto& [name, q] : queues_) q.jobs.clear();  // leased counts stay: their jobs are still running
+  for (auto& s : sets_) s.clear();
+  processed_ = failed_ = 0;
+  by_day_.clear();
+}
+
+}  // namespace taskmill::backends

@@ -1,0 +1,161 @@
+#include "taskmill/jobs/payload.hpp"
+
+#include <chrono>
+#include <random>
+
+#include "taskmill/core/halt.hpp"
+#include "taskmill/core/registry.hpp"
+
+namespace taskmill::jobs {
+
+std::string new_jid() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out(24, '0');
+  std::uint64_t a = rng(), b = rng();
+  for (int i = 0; i < 16; ++i) out[static_cast<std::size_t>(i)] = hex[(a >> (4 * i)) & 0xf];
+  for (int i = 0; i < 8; ++i) out[static_cast<std::size_t>(16 + i)] = hex[(b >> (4 * i)) & 0xf];
+  return out;
+}
+
+double now_seconds() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+std::optional<double> read_time(const nlohmann::json& field) {
+  if (field.is_number_float()) return field.get<double>();
+  if (field.is_number_integer()) {
+    const auto v = field.get<std::int64_t>();
+    return v > 100'000'000'000LL ? static_cast<double>(v) / 1000.0 : static_cast<double>(v);
+  }
+  return std::nullopt;
+}
+
+std::vector<Value> positional_args(const TaskSpec& spec, std::vector<Value> args, Value::Dict kwargs) {
+  const auto& attrs = spec.attributes;
+  if (args.size() > attrs.size())
+    throw ArgumentError(spec.name + " takes " + std::to_string(attrs.size()) + " positional argument" +
+                        (attrs.size() == 1 ? "" : "s") + " but " + std::to_string(args.size()) + " were given");
+  const std::size_t given = args.size();
+  for (auto& [name, value] : kwargs) {
+    const int i = spec.attribute_index(name);
+    if (i < 0) throw ArgumentError(spec.name + " got an unexpected keyword argument '" + name + "'");
+    const auto index = static_cast<std::size_t>(i);
+    if (index < given)
+      throw ArgumentError(spec.name + " got multiple values for argument '" + name + "'");
+    if (args.size() <= index) args.resize(index + 1);
+    args[index] = std::move(value);
+  }
+  return args;
+}
+
+namespace {
+
+// The path and type of the first non-JSON value inside `v`, if any.
+std::optional<std::pair<std::string, std::string>> first_non_json(const Value& v, const std::string& path) {
+  switch (v.kind()) {
+    case Value::Kind::Null:
+    case Value::Kind::Bool:
+    case Value::Kind::Int:
+    case Value::Kind::Float:
+    case Value::Kind::String: return std::nullopt;
+    case Value::Kind::List: {
+      const auto& l = v.as_list();
+      for (std::size_t i = 0; i < l.size(); ++i)
+        if (auto bad = first_non_json(l[i], path + "[" + std::to_string(i) + "]")) return bad;
+      return std::nullopt;
+    }
+    case Value::Kind::Dict:
+      for (const auto& [k, item] : v.as_dict())
+        if (auto bad = first_non_json(item, path + "[\"" + k + "\"]")) return bad;
+      return std::nullopt;
+    default: return std::make_pair(path, v.type_name());
+  }
+}
+
+}  // namespace
+
+void check_json_args(const TaskSpec& spec, const std::vector<Value>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (auto bad = first_non_json(args[i], "args[" + std::to_string(i) + "]")) {
+      const std::string attr = i < spec.attributes.size() ? spec.attributes[i].name : "?";
+      throw ArgumentError(spec.name + ": argument '" + attr + "' is not JSON-native: " + bad->first + " is of type '" +
+                          bad->second + "' (job arguments must be str, int, float, bool, None, list or dict with "
+                          "str keys)");
+    }
+  }
+}
+
+Payload build_payload(const TaskSpec& spec, const std::vector<Value>& args, const JobOptions& options, double now) {
+  const TaskOptions& o = spec.options;
+  Payload p = Payload::object();
+  p["class"] = spec.name;
+  Payload list = Payload::array();
+  for (const auto& a : args) list.push_back(a.to_json());
+  p["args"] = std::move(list);
+  p["jid"] = new_jid();
+  p["queue"] = options.queue.value_or(o.queue);
+  p["retry"] = options.retry.value_or(o.retry).to_json();
+  p["created_at"] = now;
+  if (auto rq = options.retry_queue ? options.retry_queue : o.retry_queue) p["retry_queue"] = *rq;
+  if (!options.dead.value_or(o.dead)) p["dead"] = false;
+  const Value bt = options.backtrace.value_or(o.backtrace);
+  if (!(bt.is_bool() && !bt.as_bool())) p["backtrace"] = bt.to_json();
+  const auto& tags = options.tags ? *options.tags : o.tags;
+  if (!tags.empty()) p["tags"] = tags;
+  return p;
+}
+
+std::string malformed_reason(const Payload& p) {
+  if (!p.is_object()) return "the payload is not a JSON object";
+  auto cls = p.find("class");
+  if (cls == p.end() || !cls->is_string() || cls->get_ref<const std::string&>().empty())
+    return "the payload has no 'class' (a non-empty string naming the task)";
+  auto args = p.find("args");
+  if (args == p.end() || !args->is_array()) return "the payload's 'args' is missing or not an array";
+  auto jid = p.find("jid");
+  if (jid == p.end() || !jid->is_string()) return "the payload's 'jid' is missing or not a string";
+  auto q = p.find("queue");
+  if (q != p.end() && !(q->is_string() && !q->get_ref<const std::string&>().empty()))
+    return "the payload's 'queue' is not a non-empty string";
+  auto rc = p.find("retry_count");
+  if (rc != p.end() && !rc->is_number_integer()) return "the payload's 'retry_count' is not an integer";
+  return {};
+}
+
+Payload complete_payload(Payload raw, double now) {
+  if (!raw.is_object()) throw ArgumentError("push() takes a payload dict");
+  if (!raw.contains("jid")) raw["jid"] = new_jid();
+  if (!raw.contains("created_at")) raw["created_at"] = now;
+  const std::string reason = malformed_reason(raw);
+  if (!reason.empty()) throw ArgumentError("push(): " + reason);
+  auto spec = Registry::global().find(raw["class"].get_ref<const std::string&>());
+  if (!raw.contains("queue")) raw["queue"] = spec ? spec->options.queue : std::string("default");
+  if (!raw.contains("retry")) raw["retry"] = spec ? spec->options.retry.to_json() : Payload(true);
+  const auto& r = raw["retry"];
+  if (!r.is_boolean() && !(r.is_number_integer() && r.get<std::int64_t>() >= 0))
+    throw ArgumentError("push(): 'retry' must be true, false or an integer >= 0");
+  if (auto t = read_time(raw["created_at"])) raw["created_at"] = *t;
+  return raw;
+}
+
+JobInfo job_info(const Payload& p) {
+  JobInfo info;
+  info.jid = p.value("jid", std::string());
+  info.queue = p.value("queue", std::string("default"));
+  if (auto it = p.find("retry_count"); it != p.end() && it->is_number_integer()) info.retry_count = it->get<int>();
+  if (auto it = p.find("enqueued_at"); it != p.end()) info.enqueued_at = read_time(*it).value_or(0);
+  if (auto it = p.find("created_at"); it != p.end()) info.created_at = read_time(*it).value_or(0);
+  return info;
+}
+
+std::vector<Value> payload_args(const Payload& p) {
+  std::vector<Value> out;
+  const auto& args = p["args"];
+  out.reserve(args.size());
+  for (const auto& a : args) out.push_back(Value::from_json(a));
+  return out;
+}
+
+}  // namespace taskmill::jobs

@@ -1,0 +1,82 @@
+#include "taskmill/runtime/processor.hpp"
+
+#include "taskmill/core/executor.hpp"
+#include "taskmill/core/halt.hpp"
+#include "taskmill/core/registry.hpp"
+
+namespace taskmill::runtime {
+
+namespace {
+
+jobs::Failure failure_of(const Result& r) {
+  if (r.cause) return {r.cause->type_name, r.cause->message, r.cause->backtrace};
+  // Failed by fail() or invalid inputs: no exception, the reason says why.
+  return {r.task_name() + ".FailFault", r.reason, {}};
+}
+
+RunRequest request_for(const jobs::Payload& payload, const JobInfo& info) {
+  RunRequest request;
+  request.args = jobs::payload_args(payload);
+  request.job = &info;
+  return request;
+}
+
+}  // namespace
+
+TaskSpecPtr Processor::resolve(const backends::Lease& lease) {
+  const auto& p = lease.payload;
+  if (!p.is_object()) return nullptr;
+  auto cls = p.find("class");
+  if (cls == p.end() || !cls->is_string()) return nullptr;
+  return Registry::global().find(cls->get_ref<const std::string&>());
+}
+
+Attempt Processor::attempt(const backends::Lease& lease, TaskSpecPtr spec) {
+  Attempt a;
+  a.malformed = jobs::malformed_reason(lease.payload);
+  if (!a.malformed.empty()) return a;
+  a.spec = std::move(spec);
+  if (!a.spec) {
+    const std::string name = lease.payload["class"].get<std::string>();
+    a.failure = jobs::Failure{"UnknownTaskError",
+                              "no task is registered under the name '" + name +
+                                  "' (is the module that defines it imported by the worker?)",
+                              {}};
+    return a;
+  }
+  JobInfo info = jobs::job_info(lease.payload);
+  info.final_attempt = jobs::is_final_attempt(lease.payload);
+  try {
+    a.result = Executor::run(a.spec, request_for(lease.payload, info));
+    if (a.result->failed()) {
+      a.failure = failure_of(*a.result);
+      a.cause = a.result->cause;
+    }
+  } catch (const std::exception& e) {  // inputs that do not bind (too many args)
+    a.failure = jobs::Failure{"ArgumentError", e.what(), {}};
+  } catch (...) {
+    a.failure = jobs::Failure{"UnknownError", "an unknown exception escaped the run", {}};
+  }
+  return a;
+}
+
+bool Processor::finish(backends::Lease& lease, const Attempt& attempt) const {
+  if (!attempt.malformed.empty()) {
+    retry_.bury_malformed(std::move(lease.payload), attempt.malformed);
+    return true;
+  }
+  if (!attempt.failure) return false;
+  retry_.handle(std::move(lease.payload), attempt.spec.get(), *attempt.failure, attempt.cause);
+  return true;
+}
+
+ResultPtr run_payload(const jobs::Payload& payload) {
+  const std::string reason = jobs::malformed_reason(payload);
+  if (!reason.empty()) throw ArgumentError(reason);
+  TaskSpecPtr spec = Registry::global().get(payload["class"].get<std::string>());
+  JobInfo info = jobs::job_info(payload);
+  info.final_attempt = jobs::is_final_attempt(payload);
+  return Executor::run(spec, request_for(payload, info));
+}
+
+}  // namespace taskmill::runtime

@@ -1,0 +1,56 @@
+#include "taskmill/runtime/scheduler.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "taskmill/core/config.hpp"
+
+namespace taskmill::runtime {
+
+Scheduler::Scheduler(backends::BackendPtr backend, double poll_interval)
+    : backend_(std::move(backend)), poll_interval_(poll_interval) {}
+
+Scheduler::~Scheduler() { stop(); }
+
+void Scheduler::start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { loop(); });
+}
+
+void Scheduler::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+void Scheduler::poke() {
+  {
+    std::lock_guard lock(mutex_);
+    poked_ = true;
+  }
+  cv_.notify_all();
+}
+
+void Scheduler::loop() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    poked_ = false;
+    lock.unlock();
+    double wait = poll_interval_;
+    try {
+      const double now = jobs::now_seconds();
+      backend_->enqueue_due(now);
+      if (auto due = backend_->next_due()) wait = std::clamp(*due - jobs::now_seconds(), 0.0, poll_interval_);
+    } catch (const std::exception& e) {  // a remote backend may fail; try again next time
+      Config::global().logger()->error("taskmill scheduler: {}", e.what());
+    }
+    lock.lock();
+    cv_.wait_for(lock, std::chrono::duration<double>(wait), [&] { return stopping_ || poked_; });
+  }
+}
+
+}  // namespace taskmill::runtime

@@ -1,0 +1,214 @@
+#include "taskmill/runtime/worker.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "taskmill/core/config.hpp"
+#include "taskmill/runtime/processor.hpp"
+
+namespace taskmill::runtime {
+
+namespace {
+// The worker whose thread this is, so stop() from inside a job does not wait for itself.
+thread_local const Worker* t_worker = nullptr;
+
+using Clock = std::chrono::steady_clock;
+Clock::time_point deadline_after(std::optional<double> seconds) {
+  if (!seconds) return Clock::time_point::max();
+  return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*seconds));
+}
+}  // namespace
+
+Worker::Worker(backends::BackendPtr backend, WorkerOptions options, RetryHooks hooks, std::shared_ptr<ThreadHost> host)
+    : backend_(std::move(backend)),
+      options_(std::move(options)),
+      retry_(*backend_, std::move(hooks)),
+      host_(std::move(host)),
+      scheduler_(backend_, options_.poll_interval) {
+  if (options_.concurrency < 1) throw std::invalid_argument("concurrency must be at least 1");
+  if (options_.queues.empty()) throw std::invalid_argument("a worker needs at least one queue");
+  if (options_.max_batch < 1) options_.max_batch = 1;
+}
+
+Worker::~Worker() {
+  if (!started_) return;
+  stop();
+  join();
+}
+
+void Worker::start() {
+  std::lock_guard lock(start_mutex_);
+  if (started_) throw std::logic_error("this worker was already started (a Worker runs once; create a new one)");
+  started_ = true;
+  live_threads_ = options_.concurrency;
+  for (int i = 0; i < options_.concurrency; ++i) slots_.push_back(std::make_unique<Slot>());
+  for (int i = 0; i < options_.concurrency; ++i) {
+    Slot& slot = *slots_[static_cast<std::size_t>(i)];
+    threads_.emplace_back([this, &slot] { thread_main(slot); });
+  }
+  scheduler_.start();
+}
+
+void Worker::thread_main(Slot& slot) {
+  t_worker = this;
+  if (host_) host_->thread_started();
+  QueueOrder order(options_.queues, options_.weighted);
+  while (!quiet_.load()) {
+    std::vector<backends::Lease> batch;
+    try {
+      // Share the waiting jobs among the threads rather than one thread taking them all.
+      const auto& queues = order.next();
+      batch = backend_->fetch(queues, options_.max_batch, std::chrono::milliseconds(100));
+    } catch (const std::exception& e) {
+      Config::global().logger()->error("taskmill worker: fetch failed: {}", e.what());
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
+    }
+    if (!batch.empty()) run_batch(slot, std::move(batch));
+  }
+  if (host_) host_->thread_stopping();
+  thread_exited();
+}
+
+void Worker::run_batch(Slot& slot, std::vector<backends::Lease> batch) {
+  {
+    std::lock_guard lock(slot.mutex);
+    for (auto& l : batch) slot.pending.push_back(std::move(l));
+  }
+  std::vector<backends::Lease> done;
+  std::int64_t processed = 0, failed = 0;
+  bool retried = false;
+  std::unique_ptr<HostHold> hold;  // kept across consecutive host (Python) jobs
+  const Processor processor(retry_);
+  for (;;) {
+    backends::Lease lease;
+    {
+      std::lock_guard lock(slot.mutex);
+      if (slot.pending.empty() || quiet_.load()) break;
+      lease = std::move(slot.pending.front());
+      slot.pending.pop_front();
+      slot.current = &lease;
+    }
+    busy_.fetch_add(1);
+    TaskSpecPtr spec = Processor::resolve(lease);
+    if (host_ && spec && host_->needs_host(*spec)) {
+      if (!hold) hold = host_->hold();
+    } else {
+      hold.reset();  // C++ jobs never hold the host's lock
+    }
+    Attempt attempt = Processor::attempt(lease, spec);
+    bool mine;
+    {
+      std::lock_guard lock(slot.mutex);
+      mine = !slot.abandoned;
+      slot.current = nullptr;
+      slot.abandoned = false;
+    }
+    if (mine) {
+      bool job_failed = false;
+      try {
+        job_failed = processor.finish(lease, attempt);
+      } catch (const std::exception& e) {
+        Config::global().logger()->error("taskmill worker: could not record a failed job: {}", e.what());
+        job_failed = true;
+      }
+      retried |= job_failed;
+      ++processed;
+      failed += job_failed ? 1 : 0;
+      done.push_back(backends::Lease{std::move(lease.queue), {}});
+    }
+    attempt = Attempt{};  // release the run's objects (maybe Python ones) while the hold is kept
+    busy_.fetch_sub(1);
+  }
+  hold.reset();
+  std::vector<backends::Lease> unstarted;
+  {
+    std::lock_guard lock(slot.mutex);
+    unstarted.assign(std::make_move_iterator(slot.pending.begin()), std::make_move_iterator(slot.pending.end()));
+    slot.pending.clear();
+  }
+  try {
+    if (!unstarted.empty()) backend_->requeue(std::move(unstarted));
+    backend_->ack(done);
+    backend_->record(processed, failed, jobs::now_seconds());
+  } catch (const std::exception& e) {
+    Config::global().logger()->error("taskmill worker: ack failed: {}", e.what());
+  }
+  processed_ += processed;
+  failed_ += failed;
+  if (retried) scheduler_.poke();
+  {
+    std::lock_guard lock(state_mutex_);  // pairs with wait_idle's predicate check
+  }
+  changed_.notify_all();
+}
+
+void Worker::thread_exited() {
+  {
+    std::lock_guard lock(state_mutex_);
+    live_threads_.fetch_sub(1);
+  }
+  changed_.notify_all();
+}
+
+void Worker::quiet() {
+  quiet_ = true;
+  backend_->wake();
+}
+
+void Worker::stop(std::optional<double> timeout) {
+  quiet_ = true;
+  stopping_ = true;
+  backend_->wake();
+  if (!started_ || t_worker == this) return;  // from inside one of our jobs: signal only
+  scheduler_.stop();
+  const auto deadline = deadline_after(timeout.value_or(options_.shutdown_timeout));
+  std::unique_lock lock(state_mutex_);
+  if (!changed_.wait_until(lock, deadline, [&] { return live_threads_.load() == 0; })) {
+    lock.unlock();
+    abandon_unfinished();
+  }
+}
+
+void Worker::abandon_unfinished() {
+  std::vector<backends::Lease> back;
+  for (auto& slot : slots_) {
+    std::lock_guard lock(slot->mutex);
+    if (slot->current && !slot->abandoned) {
+      back.push_back(backends::Lease{slot->current->queue, slot->current->payload});
+      slot->abandoned = true;
+    }
+    for (auto& l : slot->pending) back.push_back(std::move(l));
+    slot->pending.clear();
+  }
+  if (back.empty()) return;
+  Config::global().logger()->warn("taskmill worker: shutdown timeout; {} unfinished job(s) put back on their queues",
+                                  back.size());
+  backend_->requeue(std::move(back));
+}
+
+bool Worker::join(std::optional<double> timeout) {
+  if (t_worker == this) throw std::logic_error("join() called from inside one of this worker's jobs");
+  {
+    std::unique_lock lock(state_mutex_);
+    if (!changed_.wait_until(lock, deadline_after(timeout), [&] { return live_threads_.load() == 0; })) return false;
+  }
+  std::lock_guard lock(start_mutex_);
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  scheduler_.stop();
+  return true;
+}
+
+bool Worker::wait_idle(std::optional<double> timeout) {
+  const auto deadline = deadline_after(timeout);
+  const std::vector<std::string> names = QueueOrder(options_.queues, false).names();
+  std::unique_lock lock(state_mutex_);
+  for (;;) {
+    if (backend_->pending(names) == 0) return true;
+    if (Clock::now() >= deadline) return false;
+    // Woken at each finished batch; the short bound covers jobs pushed by others meanwhile.
+    changed_.wait_until(lock, std::min(deadline, Clock::now() + std::chrono::milliseconds(20)));
+  }
+}
+
+}  // namespace taskmill::runtime
