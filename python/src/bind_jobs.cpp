@@ -153,6 +153,15 @@ void bind_jobs(py::module_& m) {
         return jobs::Client(backend_for(backend)).push(to_payload(payload));
       },
       py::arg("payload"), py::arg("backend") = py::none());
+  // As a foreign producer (another language, a tool) might push: unchecked. For interop tests.
+  m.def(
+      "push_unchecked",
+      [](py::handle payload, const std::string& queue, py::object backend) {
+        Payload p = to_payload(payload);
+        p["queue"] = queue;
+        backend_for(backend)->push(std::move(p));
+      },
+      py::arg("payload"), py::arg("queue"), py::arg("backend") = py::none());
   m.def("complete_payload", [](py::handle payload) {
     if (!PyDict_Check(payload.ptr())) throw py::type_error("push() takes a payload dict");
     return from_payload(jobs::complete_payload(to_payload(payload), jobs::now_seconds()));

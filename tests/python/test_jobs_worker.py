@@ -1,0 +1,347 @@
+"""Workers: running jobs, retries, the dead set, hooks, stats, sets, shutdown, bad input."""
+
+from __future__ import annotations
+
+import base64
+import collections
+import json
+import threading
+import time
+import zlib
+
+import pytest
+
+import taskmill as tm
+from jobs_support import backend, wait_for  # noqa: F401  (fixture)
+
+seen: list[dict] = []
+events: dict[str, threading.Event] = collections.defaultdict(threading.Event)
+exhausted: list[tuple[dict, object]] = []
+
+
+class Record(tm.Task, queue="w"):
+    key: str
+    n: int = 0
+
+    def work(self) -> None:
+        job = self.job
+        seen.append({"key": self.key, "n": self.n, "jid": job.jid, "queue": job.queue,
+                     "retry_count": job.retry_count, "final": job.final_attempt})
+
+
+class Flaky(tm.Task, queue="w", retry=2, backtrace=True):
+    key: str
+
+    @classmethod
+    def retry_in(cls, count: int, exc: BaseException | None) -> float:
+        return 0.001
+
+    @classmethod
+    def retries_exhausted(cls, job: dict, exc: BaseException | None) -> None:
+        exhausted.append((job, exc))
+
+    def work(self) -> None:
+        seen.append({"key": self.key, "retry_count": self.job.retry_count, "final": self.job.final_attempt})
+        raise ValueError(f"boom {self.key}")
+
+
+class Picky(tm.Task, queue="w", retry=3):
+    mode: str
+
+    @classmethod
+    def retry_in(cls, count: int, exc: BaseException | None):
+        return {"kill": "kill", "discard": "discard", "bad": "soon"}.get(str(exc), 0.001)
+
+    def work(self) -> None:
+        raise RuntimeError(self.mode)
+
+
+class NoRetry(tm.Task, queue="w", retry=False):
+    def work(self) -> None:
+        self.fail("nope")
+
+
+class Burial(tm.Task, queue="w", retry=0):
+    def work(self) -> None:
+        self.fail("declined", code="x")
+
+
+class Blocker(tm.Task, queue="w"):
+    key: str
+
+    def work(self) -> None:
+        events[self.key + ":started"].set()
+        events[self.key].wait(10)
+        seen.append({"key": self.key, "jid": self.job.jid})
+
+
+class BadCallback(tm.Task, queue="w", retry=0):
+    def work(self) -> None:
+        pass
+
+    @tm.on_success
+    def explode(self) -> None:
+        raise KeyError("in callback")
+
+
+class Stopper(tm.Task, queue="w"):
+    def work(self) -> None:
+        self.context.worker.stop() if hasattr(self.context, "worker") else None
+
+
+@pytest.fixture(autouse=True)
+def _reset():
+    seen.clear()
+    events.clear()
+    exhausted.clear()
+    yield
+    tm.clear_death_handlers()
+
+
+def worker(**kw) -> tm.Worker:
+    kw.setdefault("poll_interval", 0.02)
+    return tm.Worker(kw.pop("queues", ["w"]), kw.pop("concurrency", 2), **kw)
+
+
+def test_jobs_run_with_their_job_info(backend):
+    jid = Record.perform_async("a", n=3)
+    with worker() as w:
+        assert w.wait_idle(10)
+    (run,) = seen
+    assert run == {"key": "a", "n": 3, "jid": jid, "queue": "w", "retry_count": None, "final": False}
+    s = tm.stats()
+    assert (s["processed"], s["failed"], s["processed_today"], s["enqueued"], s["busy"]) == (1, 0, 1, 0, 0)
+
+
+def test_failures_retry_with_sidekiq_fields_then_die(backend):
+    jid = Flaky.perform_async("x")
+    with worker() as w:
+        assert wait_for(lambda: tm.dead_set().size() == 1)
+        w.wait_idle(5)
+    assert [r["retry_count"] for r in seen] == [None, 0, 1]  # 1 run + retry=2 retries
+    assert [r["final"] for r in seen] == [False, False, True]
+    (dead,) = tm.dead_set()
+    assert dead.jid == jid and dead["retry_count"] == 2
+    assert dead["error_class"] == "ValueError" and dead["error_message"] == "boom x"
+    assert isinstance(dead["failed_at"], float) and dead["retried_at"] >= dead["failed_at"]
+    lines = json.loads(zlib.decompress(base64.b64decode(dead["error_backtrace"])))
+    assert any("raise ValueError" in line for line in lines)
+    assert len(exhausted) == 1 and exhausted[0][0]["jid"] == jid and isinstance(exhausted[0][1], ValueError)
+    s = tm.stats()
+    assert (s["processed"], s["failed"], s["dead"], s["retries"]) == (3, 3, 1, 0)
+
+
+def test_retry_zero_dies_at_first_failure_and_false_never_retries_nor_dies(backend):
+    Burial.perform_async()
+    NoRetry.perform_async()
+    with worker() as w:
+        assert w.wait_idle(10)
+    (dead,) = tm.dead_set()
+    assert dead["class"] == "Burial" and dead["retry_count"] == 0
+    assert dead["error_class"] == "Burial.FailFault" and dead["error_message"] == "declined"
+    assert tm.retry_set().size() == 0 and tm.stats()["failed"] == 2
+
+
+def test_retry_in_kill_and_discard(backend):
+    Picky.perform_async("kill")
+    Picky.perform_async("discard")
+    with worker() as w:
+        assert w.wait_idle(10)
+    assert [j["args"] for j in tm.dead_set()] == [["kill"]]
+    assert tm.retry_set().size() == 0
+
+
+def test_retry_in_returning_nonsense_falls_back_to_the_default_delay(backend):
+    Picky.perform_async("bad")
+    with worker() as w:
+        assert wait_for(lambda: tm.retry_set().size() == 1)
+    (job,) = tm.retry_set()
+    assert job.score - time.time() > 10  # Sidekiq's formula: at least 15 s for retry 0
+
+
+def test_death_handlers_and_dead_set_cap(backend):
+    deaths = []
+    tm.on_death(lambda job, err: deaths.append((job["jid"], err)))
+    tm.configure(dead_max_jobs=2)
+    try:
+        jids = [Burial.perform_async() for _ in range(3)]
+        with worker(concurrency=1) as w:
+            assert w.wait_idle(10)
+    finally:
+        tm.configure(dead_max_jobs=10_000)
+    assert sorted(j for j, _ in deaths) == sorted(jids)
+    assert deaths[0][1] == ("Burial.FailFault", "declined")
+    assert tm.dead_set().size() == 2
+
+
+def test_sets_retry_and_delete(backend):
+    a = Burial.perform_async()
+    b = Burial.perform_async()
+    with worker() as w:
+        assert w.wait_idle(10)
+        dead = {j.jid: j for j in tm.dead_set()}
+        assert dead[a].delete() and not dead[a].delete()
+        assert dead[b].retry()
+        assert wait_for(lambda: tm.stats()["processed"] == 3)
+    assert [j.jid for j in tm.dead_set()] == [b]  # died again
+
+
+def test_scheduled_jobs_run_when_due(backend):
+    Record.perform_in(0.05, "later")
+    Record.perform_in(3600, "much later")
+    with worker() as w:
+        assert wait_for(lambda: len(seen) == 1)
+        w.wait_idle(5)
+    assert seen[0]["key"] == "later" and tm.scheduled_set().size() == 1
+
+
+def test_strict_queue_order(backend):
+    for i in range(5):
+        Record.set(queue="low").perform_async("low", n=i)
+        Record.set(queue="high").perform_async("high", n=i)
+    with worker(queues=["high", "low"], concurrency=1, max_batch=1) as w:
+        assert w.wait_idle(10)
+    assert [r["key"] for r in seen] == ["high"] * 5 + ["low"] * 5
+
+
+def test_weighted_queue_order_serves_every_queue(backend):
+    for i in range(50):
+        Record.set(queue="a").perform_async("a", n=i)
+        Record.set(queue="b").perform_async("b", n=i)
+    with worker(queues=[("a", 1), ("b", 1)], concurrency=1, max_batch=1) as w:
+        assert w.wait_idle(10)
+    first_half = [r["key"] for r in seen[:50]]
+    assert "a" in first_half and "b" in first_half  # strict order would give 50 × "a"
+
+
+def test_unknown_task_retries_then_dies_with_a_clear_message(backend):
+    tm.push({"class": "Nobody::Knows", "args": [1], "queue": "w", "retry": 1})
+    with worker() as w:
+        assert wait_for(lambda: tm.retry_set().size() == 1)
+        (job,) = tm.retry_set()
+        assert job["error_class"] == "UnknownTaskError" and "Nobody::Knows" in job["error_message"]
+        assert job.retry()
+        assert wait_for(lambda: tm.dead_set().size() == 1)
+
+
+def test_malformed_payload_dies_and_the_worker_goes_on(backend):
+    # As a foreign producer could push it: tm.push would refuse it.
+    tm._core.push_unchecked({"class": "Record", "args": ["ok"], "jid": "a" * 24, "retry_count": "three"}, "w")
+    tm._core.push_unchecked({"args": "no class"}, "w")
+    Record.perform_async("after")
+    with worker(concurrency=1) as w:
+        assert w.wait_idle(10)
+    dead = list(tm.dead_set())
+    assert [d["error_class"] for d in dead] == ["MalformedPayload"] * 2
+    assert "retry_count" in dead[0]["error_message"] and "class" in dead[1]["error_message"]
+    assert [r["key"] for r in seen] == ["after"]
+
+
+def test_wrong_argument_types_fail_in_the_worker(backend):
+    tm.push({"class": "Record", "args": [None], "queue": "w", "retry": 0})
+    with worker() as w:
+        assert w.wait_idle(10)
+    (dead,) = tm.dead_set()
+    assert "key is required" in dead["error_message"]
+
+
+def test_exception_in_a_callback_fails_the_job(backend):
+    BadCallback.perform_async()
+    with worker() as w:
+        assert w.wait_idle(10)
+    (dead,) = tm.dead_set()
+    assert dead["error_class"] == "KeyError"
+
+
+def test_starting_twice_raises(backend):
+    w = worker()
+    with w:
+        with pytest.raises(RuntimeError, match="already started"):
+            w.start()
+
+
+def test_stop_from_inside_a_job_does_not_hang(backend):
+    w = worker(concurrency=2)
+
+    class SelfStop(tm.Task, queue="w", name="SelfStop"):
+        def work(self) -> None:
+            w.stop()
+            events["stopped"].set()
+
+    SelfStop.perform_async()
+    w.start()
+    assert events["stopped"].wait(10)
+    assert w.join(10)
+    assert not w.running
+
+
+def test_quiet_stops_fetching(backend):
+    with worker(concurrency=1) as w:
+        w.quiet()
+        assert wait_for(lambda: not w.running)
+        Record.perform_async("never")
+        time.sleep(0.05)
+    assert seen == [] and tm.stats()["queues"]["w"]["size"] == 1
+
+
+def test_shutdown_with_jobs_in_flight_loses_none(backend):
+    jids = {Blocker.perform_async(f"b{i}") for i in range(6)}
+    w = worker(concurrency=2, max_batch=3)
+    w.start()
+    assert events["b0:started"].wait(10)
+    w.stop(timeout=0.05)  # jobs still blocked: requeued at the head of the queue
+    for i in range(6):
+        events[f"b{i}"].set()
+    assert w.join(10)
+    s = tm.stats()
+    assert s["busy"] == 0
+    with worker(concurrency=2) as w2:
+        assert w2.wait_idle(10)
+    assert {r["jid"] for r in seen} == jids  # every job ran; abandoned ones may have run twice
+
+
+def test_many_producers_and_workers_run_every_job_exactly_once(backend):
+    producers, per_producer = 4, 1500
+    counts: collections.Counter[str] = collections.Counter()
+
+    def produce(p: int) -> None:
+        for i in range(per_producer):
+            Record.perform_async(f"{p}-{i}")
+
+    workers = [worker(concurrency=2).start() for _ in range(2)]
+    threads = [threading.Thread(target=produce, args=(p,)) for p in range(producers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for w in workers:
+        assert w.wait_idle(30)
+    for w in workers:
+        w.stop()
+        w.join()
+    counts.update(r["key"] for r in seen)
+    assert len(counts) == producers * per_producer and set(counts.values()) == {1}
+    assert sum(w.processed for w in workers) == producers * per_producer
+    assert tm.stats()["processed"] == producers * per_producer
+
+
+def test_cpp_jobs_complete_while_a_python_job_computes(backend):
+    class Spin(tm.Task, queue="w", name="Spin"):
+        def work(self) -> None:
+            events["spin:started"].set()
+            deadline = time.monotonic() + 20
+            x = 0
+            while not events["spin"].is_set() and time.monotonic() < deadline:
+                x += 1  # pure Python: holds the GIL
+            seen.append({"key": "spin", "cpp_done_before": events["cpp"].is_set()})
+
+    noop = tm.task("taskmill.Noop")
+    with worker(concurrency=2, max_batch=1) as w:
+        Spin.perform_async()
+        assert events["spin:started"].wait(10)
+        noop.set(queue="w").perform_bulk([[] for _ in range(500)])
+        assert wait_for(lambda: w.processed >= 500)
+        events["cpp"].set()
+        events["spin"].set()
+        assert w.wait_idle(10)
+    assert seen == [{"key": "spin", "cpp_done_before": True}]
