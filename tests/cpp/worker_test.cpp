@@ -1,0 +1,226 @@
+// The runtime from C++: a worker pool running C++ jobs, retries into the dead set, hooks,
+// shutdown with jobs in flight, many producers and workers, stop from inside a job.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "taskmill/backends/memory_backend.hpp"
+#include "taskmill/core/config.hpp"
+#include "taskmill/core/define_task.hpp"
+#include "taskmill/jobs/client.hpp"
+#include "taskmill/runtime/worker.hpp"
+
+using namespace taskmill;
+using namespace taskmill::runtime;
+using backends::JobSet;
+
+namespace {
+
+// What the test jobs saw, shared with the test body.
+struct Journal {
+  std::mutex mutex;
+  std::multiset<std::int64_t> ids;
+  std::vector<bool> final_attempts;
+  std::atomic<int> blocked{0};
+  std::promise<void> release;
+  std::shared_future<void> released{release.get_future().share()};
+};
+Journal* g_journal = nullptr;  // set by each test for its duration
+
+struct Count : Task {
+  void work() override {
+    std::lock_guard lock(g_journal->mutex);
+    g_journal->ids.insert(attribute("id").as_int());
+  }
+};
+struct Fails : Task {
+  void work() override {
+    {
+      std::lock_guard lock(g_journal->mutex);
+      g_journal->final_attempts.push_back(job()->final_attempt);
+    }
+    throw std::runtime_error("always");
+  }
+};
+struct Blocks : Task {
+  void work() override {
+    ++g_journal->blocked;
+    g_journal->released.wait();
+    std::lock_guard lock(g_journal->mutex);
+    g_journal->ids.insert(attribute("id").as_int());
+  }
+};
+Worker* g_stop_target = nullptr;
+struct StopsWorker : Task {
+  void work() override { g_stop_target->stop(); }
+};
+
+const TaskSpec& spec_of(const char* name) {
+  static const bool registered = [] {
+    define_task<Count>("worker_test.Count", {Attribute::required_attr("id", Type::integer())});
+    TaskOptions three;
+    three.retry = Value(2);
+    define_task<Fails>("worker_test.Fails", {}, three);
+    define_task<Blocks>("worker_test.Blocks", {Attribute::required_attr("id", Type::integer())});
+    define_task<StopsWorker>("worker_test.StopsWorker");
+    LogSettings quiet;
+    quiet.level = LogLevel::Off;
+    Config::global().set_log(quiet);
+    return true;
+  }();
+  (void)registered;
+  return *Registry::global().get(name);
+}
+
+WorkerOptions options(int concurrency) {
+  WorkerOptions o;
+  o.concurrency = concurrency;
+  o.poll_interval = 0.01;
+  o.shutdown_timeout = 5;
+  return o;
+}
+
+class WorkerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { g_journal = &journal; }
+  void TearDown() override { g_journal = nullptr; }
+  Journal journal;
+  std::shared_ptr<backends::MemoryBackend> backend = std::make_shared<backends::MemoryBackend>();
+  jobs::Client client{backend};
+};
+
+}  // namespace
+
+TEST_F(WorkerTest, RunsCppJobsAndCountsThem) {
+  for (int i = 0; i < 100; ++i) client.perform_async(spec_of("worker_test.Count"), {Value(i)});
+  Worker w(backend, options(2));
+  w.start();
+  ASSERT_TRUE(w.wait_idle(10.0));
+  w.stop();
+  ASSERT_TRUE(w.join(10.0));
+  EXPECT_EQ(journal.ids.size(), 100u);
+  EXPECT_EQ(w.processed(), 100);
+  const auto s = backend->stats(jobs::now_seconds());
+  EXPECT_EQ(s.processed, 100);
+  EXPECT_EQ(s.failed, 0);
+}
+
+TEST_F(WorkerTest, RetriesThroughHooksThenDies) {
+  std::atomic<int> exhausted{0};
+  std::atomic<int> deaths{0};
+  RetryHooks hooks;
+  hooks.retry_in = [](const TaskSpec&, int, const jobs::Failure&, const ErrorCausePtr&) {
+    return jobs::RetryIn{jobs::RetryIn::Kind::Seconds, 0.001};
+  };
+  hooks.retries_exhausted = [&](const TaskSpec&, const jobs::Payload& p, const jobs::Failure& f, const ErrorCausePtr&) {
+    EXPECT_EQ(p["retry_count"], 2);
+    EXPECT_EQ(f.error_message, "always");
+    ++exhausted;
+  };
+  add_death_handler([&](const jobs::Payload&, const jobs::Failure&) { ++deaths; });
+  client.perform_async(spec_of("worker_test.Fails"), {});
+  Worker w(backend, options(2), hooks);
+  w.start();
+  while (backend->size(JobSet::Dead) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  w.stop();
+  w.join();
+  clear_death_handlers();
+  EXPECT_EQ(exhausted.load(), 1);
+  EXPECT_EQ(deaths.load(), 1);
+  EXPECT_EQ(journal.final_attempts, (std::vector<bool>{false, false, true}));
+  const auto dead = backend->list(JobSet::Dead);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].payload["error_class"], "std::runtime_error");
+  EXPECT_EQ(backend->stats(jobs::now_seconds()).failed, 3);
+}
+
+TEST_F(WorkerTest, UnknownAndMalformedJobsDieAndTheWorkerGoesOn) {
+  backend->push({{"class", "worker_test.Nobody"}, {"args", nlohmann::json::array()}, {"jid", "u"}, {"retry", 0},
+                 {"queue", "default"}});
+  backend->push({{"class", 42}, {"queue", "default"}});
+  client.perform_async(spec_of("worker_test.Count"), {Value(1)});
+  Worker w(backend, options(1));
+  w.start();
+  ASSERT_TRUE(w.wait_idle(10.0));
+  w.stop();
+  w.join();
+  const auto dead = backend->list(JobSet::Dead);
+  ASSERT_EQ(dead.size(), 2u);
+  std::set<std::string> classes{dead[0].payload["error_class"], dead[1].payload["error_class"]};
+  EXPECT_EQ(classes, (std::set<std::string>{"UnknownTaskError", "MalformedPayload"}));
+  EXPECT_EQ(journal.ids.size(), 1u);
+}
+
+TEST_F(WorkerTest, StartingTwiceThrows) {
+  Worker w(backend, options(1));
+  w.start();
+  EXPECT_THROW(w.start(), std::logic_error);
+}
+
+TEST_F(WorkerTest, ShutdownWithJobsInFlightLosesNone) {
+  for (int i = 0; i < 8; ++i) client.perform_async(spec_of("worker_test.Blocks"), {Value(i)});
+  auto o = options(2);
+  o.max_batch = 3;
+  Worker w(backend, o);
+  w.start();
+  while (journal.blocked.load() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  w.stop(0.01);  // both threads are stuck: their jobs go back to the queue
+  const std::vector<std::string> q{"default"};
+  EXPECT_EQ(backend->stats(jobs::now_seconds()).queues.at("default").size, 8u);
+  journal.release.set_value();
+  ASSERT_TRUE(w.join(10.0));
+  Worker again(backend, options(2));
+  again.start();
+  ASSERT_TRUE(again.wait_idle(10.0));
+  std::set<std::int64_t> distinct(journal.ids.begin(), journal.ids.end());
+  EXPECT_EQ(distinct.size(), 8u);
+  EXPECT_EQ(backend->pending(q), 0u);
+}
+
+TEST_F(WorkerTest, StopFromInsideAJobDoesNotHang) {
+  Worker w(backend, options(2));
+  g_stop_target = &w;
+  client.perform_async(spec_of("worker_test.StopsWorker"), {});
+  w.start();
+  EXPECT_TRUE(w.join(10.0));
+  g_stop_target = nullptr;
+}
+
+TEST_F(WorkerTest, ManyProducersAndWorkersRunEachJobOnce) {
+  constexpr int kProducers = 4, kPerProducer = 5000;
+  auto o = options(2);
+  Worker a(backend, o), b(backend, o);
+  a.start();
+  b.start();
+  std::vector<std::thread> producers;
+  for (int p = 0; p < kProducers; ++p)
+    producers.emplace_back([&, p] {
+      for (int i = 0; i < kPerProducer; ++i)
+        client.perform_async(spec_of("worker_test.Count"), {Value(p * kPerProducer + i)});
+    });
+  for (auto& t : producers) t.join();
+  ASSERT_TRUE(a.wait_idle(30.0));
+  ASSERT_TRUE(b.wait_idle(30.0));
+  a.stop();
+  b.stop();
+  a.join();
+  b.join();
+  ASSERT_EQ(journal.ids.size(), static_cast<std::size_t>(kProducers * kPerProducer));
+  std::set<std::int64_t> distinct(journal.ids.begin(), journal.ids.end());
+  EXPECT_EQ(distinct.size(), journal.ids.size());  // none twice
+  EXPECT_EQ(a.processed() + b.processed(), kProducers * kPerProducer);
+}
+
+TEST_F(WorkerTest, ScheduledJobsRunWhenDue) {
+  client.perform_in(0.02, spec_of("worker_test.Count"), {Value(5)});
+  Worker w(backend, options(1));
+  w.start();
+  while (backend->stats(jobs::now_seconds()).processed < 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  w.stop();
+  w.join();
+  EXPECT_EQ(journal.ids.count(5), 1u);
+}
