@@ -49,9 +49,8 @@ void MemoryBackend::schedule(double at, Payload job) {
   set_of(JobSet::Scheduled).emplace(at, std::move(job));
 }
 
-std::vector<Lease> MemoryBackend::fetch(std::span<const std::string> queues, std::size_t max,
-                                        std::chrono::milliseconds wait) {
-  std::vector<Lease> out;
+void MemoryBackend::fetch(std::span<const std::string> queues, std::size_t max, std::chrono::milliseconds wait,
+                          std::vector<Lease>& out) {
   std::unique_lock lock(mutex_);
   const std::uint64_t epoch = wake_epoch_;
   auto take = [&] {
@@ -60,7 +59,6 @@ std::vector<Lease> MemoryBackend::fetch(std::span<const std::string> queues, std
       if (it == queues_.end() || it->second.jobs.empty()) continue;
       Queue& q = it->second;
       const std::size_t n = std::min(max, q.jobs.size());
-      out.reserve(n);
       for (std::size_t i = 0; i < n; ++i) {
         out.push_back(Lease{name, std::move(q.jobs.front())});
         q.jobs.pop_front();
@@ -70,9 +68,8 @@ std::vector<Lease> MemoryBackend::fetch(std::span<const std::string> queues, std
     }
     return false;
   };
-  if (take()) return out;
+  if (take()) return;
   arrived_.wait_for(lock, wait, [&] { return wake_epoch_ != epoch || take(); });
-  return out;
 }
 
 void MemoryBackend::ack(std::span<const Lease> leases) {

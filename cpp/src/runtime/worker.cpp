@@ -52,29 +52,31 @@ void Worker::thread_main(Slot& slot) {
   t_worker = this;
   if (host_) host_->thread_started();
   QueueOrder order(options_.queues, options_.weighted);
+  // Buffers reused batch after batch: the hot loop allocates nothing of its own.
+  std::vector<backends::Lease> batch, done;
+  batch.reserve(options_.max_batch);
+  done.reserve(options_.max_batch);
   while (!quiet_.load()) {
-    std::vector<backends::Lease> batch;
+    batch.clear();
     try {
-      // Share the waiting jobs among the threads rather than one thread taking them all.
-      const auto& queues = order.next();
-      batch = backend_->fetch(queues, options_.max_batch, std::chrono::milliseconds(100));
+      backend_->fetch(order.next(), options_.max_batch, std::chrono::milliseconds(100), batch);
     } catch (const std::exception& e) {
       Config::global().logger()->error("taskmill worker: fetch failed: {}", e.what());
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;
     }
-    if (!batch.empty()) run_batch(slot, std::move(batch));
+    if (!batch.empty()) run_batch(slot, batch, done);
   }
   if (host_) host_->thread_stopping();
   thread_exited();
 }
 
-void Worker::run_batch(Slot& slot, std::vector<backends::Lease> batch) {
+void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vector<backends::Lease>& done) {
   {
     std::lock_guard lock(slot.mutex);
     for (auto& l : batch) slot.pending.push_back(std::move(l));
   }
-  std::vector<backends::Lease> done;
+  done.clear();
   std::int64_t processed = 0, failed = 0;
   bool retried = false;
   std::unique_ptr<HostHold> hold;  // kept across consecutive host (Python) jobs

@@ -64,9 +64,15 @@ class Backend {
   virtual void schedule(double at, Payload job) = 0;
 
   // Leases up to `max` jobs from the first non-empty queue of `queues` (in that order), waiting
-  // up to `wait` for one to arrive. Returns an empty vector on timeout or wake().
-  virtual std::vector<Lease> fetch(std::span<const std::string> queues, std::size_t max,
-                                   std::chrono::milliseconds wait) = 0;
+  // up to `wait` for one to arrive; appends them to `out` (a buffer the caller reuses, so a
+  // fetch allocates nothing). Appends nothing on timeout or wake().
+  virtual void fetch(std::span<const std::string> queues, std::size_t max, std::chrono::milliseconds wait,
+                     std::vector<Lease>& out) = 0;
+  std::vector<Lease> fetch(std::span<const std::string> queues, std::size_t max, std::chrono::milliseconds wait) {
+    std::vector<Lease> out;
+    fetch(queues, max, wait, out);
+    return out;
+  }
   // The leases are done with (processed, retried or dead).
   virtual void ack(std::span<const Lease> leases) = 0;
   // Puts leased jobs back at the head of their queue, the first of `leases` frontmost.

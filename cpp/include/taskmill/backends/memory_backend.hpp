@@ -16,8 +16,9 @@ class MemoryBackend final : public Backend {
   void push(Payload job) override;
   void push_bulk(std::vector<Payload> jobs) override;
   void schedule(double at, Payload job) override;
-  std::vector<Lease> fetch(std::span<const std::string> queues, std::size_t max,
-                           std::chrono::milliseconds wait) override;
+  using Backend::fetch;
+  void fetch(std::span<const std::string> queues, std::size_t max, std::chrono::milliseconds wait,
+             std::vector<Lease>& out) override;
   void ack(std::span<const Lease> leases) override;
   void requeue(std::vector<Lease> leases) override;
   void wake() override;

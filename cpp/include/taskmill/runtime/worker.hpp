@@ -71,7 +71,7 @@ class Worker {
   };
 
   void thread_main(Slot& slot);
-  void run_batch(Slot& slot, std::vector<backends::Lease> batch);
+  void run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vector<backends::Lease>& done);
   void abandon_unfinished();
   void thread_exited();
 
@@ -83,7 +83,7 @@ class Worker {
 
   std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<std::thread> threads_;
-  bool started_ = false;
+  std::atomic<bool> started_{false};
   std::mutex start_mutex_;  // start / join
   std::atomic<bool> quiet_{false}, stopping_{false};
   std::atomic<int> live_threads_{0};
