@@ -345,3 +345,50 @@ def test_cpp_jobs_complete_while_a_python_job_computes(backend):
         events["spin"].set()
         assert w.wait_idle(10)
     assert seen == [{"key": "spin", "cpp_done_before": True}]
+
+
+class Rerouted(tm.Task, queue="w", retry=1, retry_queue="w-retries", dead=False):
+    @classmethod
+    def retry_in(cls, count: int, exc: BaseException | None) -> float:
+        return 0.001
+
+    @classmethod
+    def retries_exhausted(cls, job: dict, exc: BaseException | None) -> None:
+        exhausted.append((job, exc))
+
+    def work(self) -> None:
+        seen.append({"queue": self.job.queue})
+        raise OSError("disk")
+
+
+def test_retry_queue_and_dead_false(backend):
+    Rerouted.perform_async()
+    with worker(queues=["w", "w-retries"]) as w:
+        assert wait_for(lambda: len(exhausted) == 1)
+        w.wait_idle(5)
+    assert [r["queue"] for r in seen] == ["w", "w-retries"]
+    assert tm.dead_set().size() == 0 and tm.retry_set().size() == 0  # dead=False: dropped after the hook
+
+
+def test_wait_idle_times_out_while_a_job_runs(backend):
+    Blocker.perform_async("slow")
+    with worker(concurrency=1) as w:
+        assert events["slow:started"].wait(10)
+        assert w.wait_idle(0.05) is False
+        events["slow"].set()
+        assert w.wait_idle(10) is True
+
+
+def test_run_blocks_until_a_signal_then_stops_gracefully(backend):
+    import os
+    import signal
+
+    Record.perform_async("before-signal")
+    w = worker(concurrency=1)
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGTERM))
+    handler = signal.getsignal(signal.SIGTERM)
+    timer.start()
+    w.run()  # returns after SIGTERM
+    timer.join()
+    assert not w.running and [r["key"] for r in seen] == ["before-signal"]
+    assert signal.getsignal(signal.SIGTERM) is handler  # restored
