@@ -107,22 +107,38 @@ Payload build_payload(const TaskSpec& spec, const std::vector<Value>& args, cons
   return p;
 }
 
-std::string malformed_reason(const Payload& p) {
-  if (!p.is_object()) return "the payload is not a JSON object";
-  auto cls = p.find("class");
-  if (cls == p.end() || !cls->is_string() || cls->get_ref<const std::string&>().empty())
+PayloadFields scan_payload(const Payload& p) {
+  PayloadFields f;
+  if (!p.is_object()) return f;
+  f.is_object = true;
+  for (auto it = p.begin(); it != p.end(); ++it) {
+    const std::string_view k = it.key();  // compares length first: cheaper than strcmp
+    const nlohmann::json* v = &it.value();
+    if (k == std::string_view("class")) f.cls = v;
+    else if (k == std::string_view("args")) f.args = v;
+    else if (k == std::string_view("jid")) f.jid = v;
+    else if (k == std::string_view("queue")) f.queue = v;
+    else if (k == std::string_view("retry")) f.retry = v;
+    else if (k == std::string_view("retry_count")) f.retry_count = v;
+    else if (k == std::string_view("enqueued_at")) f.enqueued_at = v;
+    else if (k == std::string_view("created_at")) f.created_at = v;
+  }
+  return f;
+}
+
+std::string malformed_reason(const PayloadFields& f) {
+  if (!f.is_object) return "the payload is not a JSON object";
+  if (!f.cls || !f.cls->is_string() || f.cls->get_ref<const std::string&>().empty())
     return "the payload has no 'class' (a non-empty string naming the task)";
-  auto args = p.find("args");
-  if (args == p.end() || !args->is_array()) return "the payload's 'args' is missing or not an array";
-  auto jid = p.find("jid");
-  if (jid == p.end() || !jid->is_string()) return "the payload's 'jid' is missing or not a string";
-  auto q = p.find("queue");
-  if (q != p.end() && !(q->is_string() && !q->get_ref<const std::string&>().empty()))
+  if (!f.args || !f.args->is_array()) return "the payload's 'args' is missing or not an array";
+  if (!f.jid || !f.jid->is_string()) return "the payload's 'jid' is missing or not a string";
+  if (f.queue && !(f.queue->is_string() && !f.queue->get_ref<const std::string&>().empty()))
     return "the payload's 'queue' is not a non-empty string";
-  auto rc = p.find("retry_count");
-  if (rc != p.end() && !rc->is_number_integer()) return "the payload's 'retry_count' is not an integer";
+  if (f.retry_count && !f.retry_count->is_number_integer()) return "the payload's 'retry_count' is not an integer";
   return {};
 }
+
+std::string malformed_reason(const Payload& p) { return malformed_reason(scan_payload(p)); }
 
 Payload complete_payload(Payload raw, double now) {
   if (!raw.is_object()) throw ArgumentError("push() takes a payload dict");
@@ -140,15 +156,17 @@ Payload complete_payload(Payload raw, double now) {
   return raw;
 }
 
-JobInfo job_info(const Payload& p) {
+JobInfo job_info(const PayloadFields& f) {
   JobInfo info;
-  info.jid = p.value("jid", std::string());
-  info.queue = p.value("queue", std::string("default"));
-  if (auto it = p.find("retry_count"); it != p.end() && it->is_number_integer()) info.retry_count = it->get<int>();
-  if (auto it = p.find("enqueued_at"); it != p.end()) info.enqueued_at = read_time(*it).value_or(0);
-  if (auto it = p.find("created_at"); it != p.end()) info.created_at = read_time(*it).value_or(0);
+  if (f.jid && f.jid->is_string()) info.jid = f.jid->get_ref<const std::string&>();
+  info.queue = f.queue && f.queue->is_string() ? f.queue->get_ref<const std::string&>() : std::string("default");
+  if (f.retry_count && f.retry_count->is_number_integer()) info.retry_count = f.retry_count->get<int>();
+  if (f.enqueued_at) info.enqueued_at = read_time(*f.enqueued_at).value_or(0);
+  if (f.created_at) info.created_at = read_time(*f.created_at).value_or(0);
   return info;
 }
+
+JobInfo job_info(const Payload& p) { return job_info(scan_payload(p)); }
 
 std::vector<Value> payload_args(const Payload& p) {
   std::vector<Value> out;

@@ -66,6 +66,21 @@ std::size_t backtrace_limit(const Payload& p) {
 }
 }  // namespace
 
+namespace {
+int max_retries_of(const nlohmann::json* retry) {
+  if (!retry || retry->is_null()) return kDefaultRetries;
+  if (retry->is_boolean()) return retry->get<bool>() ? kDefaultRetries : -1;
+  if (retry->is_number_integer()) return static_cast<int>(std::max<std::int64_t>(0, retry->get<std::int64_t>()));
+  return kDefaultRetries;
+}
+}  // namespace
+
+bool is_final_attempt(const nlohmann::json* retry, const nlohmann::json* retry_count) {
+  const int max = max_retries_of(retry);
+  const int next = retry_count && retry_count->is_number_integer() ? retry_count->get<int>() + 1 : 0;
+  return max < 0 || next >= max;
+}
+
 int max_retries(const Payload& p) {
   auto it = p.find("retry");
   if (it == p.end() || it->is_null()) return kDefaultRetries;

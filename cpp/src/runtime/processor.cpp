@@ -14,9 +14,10 @@ jobs::Failure failure_of(const Result& r) {
   return {r.task_name() + ".FailFault", r.reason, {}};
 }
 
-RunRequest request_for(const jobs::Payload& payload, const JobInfo& info) {
+RunRequest request_for(const nlohmann::json& args, const JobInfo& info) {
   RunRequest request;
-  request.args = jobs::payload_args(payload);
+  request.args.reserve(args.size());
+  for (const auto& a : args) request.args.push_back(Value::from_json(a));
   request.job = &info;
   return request;
 }
@@ -33,21 +34,22 @@ TaskSpecPtr Processor::resolve(const backends::Lease& lease) {
 
 Attempt Processor::attempt(const backends::Lease& lease, TaskSpecPtr spec) {
   Attempt a;
-  a.malformed = jobs::malformed_reason(lease.payload);
+  const jobs::PayloadFields fields = jobs::scan_payload(lease.payload);
+  a.malformed = jobs::malformed_reason(fields);
   if (!a.malformed.empty()) return a;
   a.spec = std::move(spec);
   if (!a.spec) {
-    const std::string name = lease.payload["class"].get<std::string>();
+    const std::string& name = fields.cls->get_ref<const std::string&>();
     a.failure = jobs::Failure{"UnknownTaskError",
                               "no task is registered under the name '" + name +
                                   "' (is the module that defines it imported by the worker?)",
                               {}};
     return a;
   }
-  JobInfo info = jobs::job_info(lease.payload);
-  info.final_attempt = jobs::is_final_attempt(lease.payload);
+  JobInfo info = jobs::job_info(fields);
+  info.final_attempt = jobs::is_final_attempt(fields.retry, fields.retry_count);
   try {
-    a.result = Executor::run(a.spec, request_for(lease.payload, info));
+    a.result = Executor::run(a.spec, request_for(*fields.args, info));
     if (a.result->failed()) {
       a.failure = failure_of(*a.result);
       a.cause = a.result->cause;
@@ -73,10 +75,11 @@ bool Processor::finish(backends::Lease& lease, const Attempt& attempt) const {
 ResultPtr run_payload(const jobs::Payload& payload) {
   const std::string reason = jobs::malformed_reason(payload);
   if (!reason.empty()) throw ArgumentError(reason);
-  TaskSpecPtr spec = Registry::global().get(payload["class"].get<std::string>());
-  JobInfo info = jobs::job_info(payload);
-  info.final_attempt = jobs::is_final_attempt(payload);
-  return Executor::run(spec, request_for(payload, info));
+  const jobs::PayloadFields fields = jobs::scan_payload(payload);
+  TaskSpecPtr spec = Registry::global().get(fields.cls->get_ref<const std::string&>());
+  JobInfo info = jobs::job_info(fields);
+  info.final_attempt = jobs::is_final_attempt(fields.retry, fields.retry_count);
+  return Executor::run(spec, request_for(*fields.args, info));
 }
 
 }  // namespace taskmill::runtime

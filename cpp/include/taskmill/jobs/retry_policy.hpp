@@ -42,6 +42,8 @@ struct RetryDecision {
 int max_retries(const Payload& payload);
 // Whether a failure of the attempt about to run ends the job (self.job.final_attempt).
 bool is_final_attempt(const Payload& payload);
+// The same from a job's `retry` and `retry_count` fields (null when absent).
+bool is_final_attempt(const nlohmann::json* retry, const nlohmann::json* retry_count);
 // Sidekiq's default delay before retry `count`: count**4 + 15 + rand(10) * (count + 1) seconds.
 double default_delay(int count);
 
