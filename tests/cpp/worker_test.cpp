@@ -191,7 +191,7 @@ TEST_F(WorkerTest, StopFromInsideAJobDoesNotHang) {
 }
 
 TEST_F(WorkerTest, ManyProducersAndWorkersRunEachJobOnce) {
-  constexpr int kProducers = 4, kPerProducer = 5000;
+  constexpr int kProducers = 4, kPerProducer = 2500;
   auto o = options(2);
   Worker a(backend, o), b(backend, o);
   a.start();
