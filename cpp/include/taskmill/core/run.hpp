@@ -26,6 +26,10 @@ class Run {
   Run(const Run&) = delete;
   Run& operator=(const Run&) = delete;
 
+  // The innermost run executing on this thread, or null. Runs nest (a task executed inside
+  // another's work); follow parent() outwards.
+  static Run* current();
+
   const TaskSpec& spec() const { return *spec_; }
   const TaskSpecPtr& spec_ptr() const { return spec_; }
   Context& context() { return *result_->context; }
