@@ -57,7 +57,8 @@ class Run {
   // language. record_throw returns whether `other` failed (and so whether to unwind).
   void record_halt(Status status, std::string reason, Value::Dict metadata = {});
   bool record_throw(const ResultPtr& other, Value::Dict metadata = {});
-  // Records an exception as the run's failure, without throwing.
+  // Records an exception as the run's failure, without throwing. When the run had already failed,
+  // the first failure stands and this one is kept as metadata["callback_error"].
   void fail_with(ErrorCausePtr cause);
 
   // Cooperative stop for C++ tasks (set by the Timeout middleware or a worker shutting down).
