@@ -19,16 +19,22 @@ namespace py = pybind11;
 struct PyTaskClass {
   py::object cls;
   std::vector<py::object> attribute_names;  // interned str, in declaration order
+  py::object work_name;                     // interned "work"
   bool has_rollback = false;
   ~PyTaskClass();
 };
 
-// The Python-side view of a Run. `run` is cleared when the run ends, so an instance kept past its
-// run gets a clear error instead of touching freed memory.
+// The Python-side view of a C++ task's run, given to Python callbacks and middlewares. It is
+// checked against the runs executing on this thread at each use, so a handle kept past its run
+// gets a clear error instead of touching freed memory.
 struct RunHandle {
   Run* run = nullptr;
   Run& get() const;
 };
+
+// The run that `task` (a Python task instance, or a RunHandle) is executing on this thread.
+// Throws RuntimeError when it is not running (kept past its run, or used from another thread).
+Run& run_of(py::handle task);
 
 class PyTask final : public Task {
  public:
@@ -45,7 +51,6 @@ class PyTask final : public Task {
  private:
   std::shared_ptr<const PyTaskClass> klass_;
   py::object instance_;
-  py::object handle_;  // a RunHandle
 };
 
 // The Python exception type raised by `self.fail()` / `self.skip()` to unwind `work`.

@@ -50,7 +50,6 @@ class Task(_client.Enqueueing):
     _options: ClassVar[dict[str, Any]] = {}
     _callbacks: ClassVar[dict[str, list[tuple[Any, Any, Any]]]] = {}
     _middlewares: ClassVar[list[Any]] = []
-    _run: _core.RunHandle
 
     def __init_subclass__(cls, *, abstract: bool = False, name: str | None = None,
                           middlewares: list[Any] | None = None, _native: _core.TaskSpec | None = None,
@@ -118,29 +117,29 @@ class Task(_client.Enqueueing):
     @property
     def context(self) -> Context:
         """The run's context: its inputs and whatever the run writes."""
-        return self._run.context
+        return _core.run_context(self)
 
     @property
     def job(self) -> Job | None:
         """The background job this run serves, or None when executed directly."""
-        info = self._run.job
+        info = _core.run_job(self)
         return None if info is None else Job(info)
 
     def fail(self, reason: str | None = None, **metadata: Any) -> NoReturn:
         """End the run now as failed, with a reason and metadata."""
-        self._run.halt("failed", reason, metadata)
+        _core.halt(self, "failed", reason, metadata)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def skip(self, reason: str | None = None, **metadata: Any) -> NoReturn:
         """End the run now as skipped, with a reason and metadata."""
-        self._run.halt("skipped", reason, metadata)
+        _core.halt(self, "skipped", reason, metadata)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def throw(self, result: Result, **metadata: Any) -> None:
         """Take on another run's failure as this run's and end now; a no-op if it did not fail."""
         if not isinstance(result, Result):
             raise TypeError(f"throw() takes a Result, not {type(result).__name__}")
-        self._run.throw_failure(result, metadata)
+        _core.throw_failure(self, result, metadata)
 
 
 def _execute_single(cls: type[Task], spec: _core.TaskSpec, arg: Any) -> Result:
