@@ -7,6 +7,9 @@
 #include <unordered_map>
 
 #include "taskmill/backends/memory_backend.hpp"
+#ifdef TASKMILL_WITH_REDIS
+#include "taskmill/backends/redis_backend.hpp"
+#endif
 
 namespace taskmill::backends {
 
@@ -23,6 +26,7 @@ namespace {
 struct Defaults {
   std::mutex mutex;
   std::unordered_map<std::string, BackendPtr> memory;  // by name; "" is memory://
+  std::unordered_map<std::string, BackendPtr> redis;   // by URL
   std::string url = "memory://";
   DeadLimits dead;
 };
@@ -34,8 +38,18 @@ Defaults& defaults() {
 
 BackendPtr open_backend(const std::string& url) {
   static constexpr std::string_view memory = "memory://";
+#ifdef TASKMILL_WITH_REDIS
+  if (url.rfind("redis://", 0) == 0) {
+    // One backend (one connection pool, one process identity) per URL.
+    auto& d = defaults();
+    std::lock_guard lock(d.mutex);
+    auto& slot = d.redis[url];
+    if (!slot) slot = std::make_shared<RedisBackend>(url);
+    return slot;
+  }
+#endif
   if (url.rfind(memory, 0) != 0)
-    throw std::invalid_argument("unsupported backend URL '" + url + "' (supported: memory://[name])");
+    throw std::invalid_argument("unsupported backend URL '" + url + "' (supported: memory://[name], redis://host:port/db)");
   auto& d = defaults();
   std::lock_guard lock(d.mutex);
   auto& slot = d.memory[url.substr(memory.size())];

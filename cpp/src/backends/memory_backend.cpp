@@ -60,7 +60,7 @@ void MemoryBackend::fetch(std::span<const std::string> queues, std::size_t max, 
       Queue& q = it->second;
       const std::size_t n = std::min(max, q.jobs.size());
       for (std::size_t i = 0; i < n; ++i) {
-        out.push_back(Lease{name, std::move(q.jobs.front())});
+        out.push_back(Lease{name, std::move(q.jobs.front()), {}});
         q.jobs.pop_front();
       }
       q.leased += n;

@@ -116,7 +116,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
       retried |= job_failed;
       ++processed;
       failed += job_failed ? 1 : 0;
-      done.push_back(backends::Lease{std::move(lease.queue), {}});
+      done.push_back(backends::Lease{std::move(lease.queue), {}, std::move(lease.token)});
     }
     attempt = Attempt{};  // release the run's objects (maybe Python ones) while the hold is kept
     busy_.fetch_sub(1);
@@ -176,7 +176,7 @@ void Worker::abandon_unfinished() {
   for (auto& slot : slots_) {
     std::lock_guard lock(slot->mutex);
     if (slot->current && !slot->abandoned) {
-      back.push_back(backends::Lease{slot->current->queue, slot->current->payload});
+      back.push_back(backends::Lease{slot->current->queue, slot->current->payload, slot->current->token});
       slot->abandoned = true;
     }
     for (auto& l : slot->pending) back.push_back(std::move(l));

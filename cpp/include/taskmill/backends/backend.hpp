@@ -28,6 +28,9 @@ std::string_view to_string(JobSet set);
 struct Lease {
   std::string queue;
   Payload payload;
+  // Backend-private: what the backend needs to ack or requeue this job (Redis: its exact text in
+  // the in-flight list). Empty for the memory backend.
+  std::string token;
 };
 
 struct SetEntry {

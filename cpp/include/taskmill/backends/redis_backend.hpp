@@ -1,0 +1,63 @@
+// RedisBackend: the Backend interface over Redis, in Sidekiq's key layout (spec/sidekiq-wire.md),
+// so Ruby Sidekiq processes and its Web UI share queues, sets and counters with taskmill.
+//
+// Crash safety beyond Sidekiq's free fetch: a fetched job moves atomically (RPOPLPUSH) from
+// `queue:<q>` into `taskmill:inflight:<identity>:<q>`, a list private to this process, and leaves it
+// on ack. recover_orphans() pushes the private lists of processes that stopped heart-beating back to
+// their queues. Private lists are never listed in `queues`, so Sidekiq's UI is unaffected.
+// Thread-safe: each call takes its own connection from a pool.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "taskmill/backends/backend.hpp"
+#include "taskmill/backends/redis/redis_pool.hpp"
+
+namespace taskmill::backends {
+
+class RedisBackend final : public Backend {
+ public:
+  explicit RedisBackend(const std::string& url, RedisTimeouts timeouts = {});
+
+  using Backend::fetch;  // the convenience overload returning a vector
+  void push(Payload job) override;
+  void push_bulk(std::vector<Payload> jobs) override;
+  void schedule(double at, Payload job) override;
+  void fetch(std::span<const std::string> queues, std::size_t max, std::chrono::milliseconds wait,
+             std::vector<Lease>& out) override;
+  void ack(std::span<const Lease> leases) override;
+  void requeue(std::vector<Lease> leases) override;
+  void wake() override;
+  std::size_t pending(std::span<const std::string> queues) override;
+  void add_retry(double at, Payload job) override;
+  void add_dead(double at, Payload job, const DeadLimits& limits) override;
+  std::size_t enqueue_due(double now) override;
+  std::optional<double> next_due() override;
+  std::vector<SetEntry> list(JobSet set) override;
+  std::size_t size(JobSet set) override;
+  bool enqueue_now(JobSet set, const std::string& jid) override;
+  bool remove(JobSet set, const std::string& jid) override;
+  void clear(JobSet set) override;
+  void record(std::int64_t processed, std::int64_t failed, double now) override;
+  Stats stats(double now) override;
+  void flush() override;
+
+  // This process's identity, `hostname:pid:<12 hex>` as Sidekiq spells it.
+  const std::string& identity() const { return identity_; }
+  // The private list holding this process's jobs fetched from `queue`.
+  std::string inflight_key(const std::string& queue) const;
+  // Pushes the in-flight jobs of processes that are not heart-beating (no `<identity>` key) back to
+  // their queues; returns how many jobs moved.
+  std::size_t recover_orphans();
+  // Writes this process's heartbeat: SADD processes, the `<identity>` hash with EXPIRE 60.
+  void beat(const std::string& info_json, std::size_t busy, bool quiet);
+
+ private:
+  std::string push_command_json(Payload& job, double now) const;
+  RedisPool pool_;
+  std::string identity_;
+  std::atomic<std::uint64_t> wake_epoch_{0};
+};
+
+}  // namespace taskmill::backends

@@ -1,0 +1,389 @@
+#include "taskmill/backends/redis_backend.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <random>
+#include <thread>
+
+#include "taskmill/backends/redis/redis_script.hpp"
+
+namespace taskmill::backends {
+
+namespace {
+
+constexpr const char* kQueues = "queues";
+constexpr const char* kInflightPrefix = "taskmill:inflight:";
+constexpr long kStatTtlSeconds = 5L * 365 * 24 * 3600;
+
+std::string key_of(JobSet set) {
+  switch (set) {
+    case JobSet::Scheduled: return "schedule";
+    case JobSet::Retry: return "retry";
+    case JobSet::Dead: return "dead";
+  }
+  return "dead";
+}
+
+std::string utc_day(double now) {
+  const auto secs = static_cast<std::time_t>(now);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  return buf;
+}
+
+std::string queue_of(const Payload& job) {
+  auto it = job.find("queue");
+  return it != job.end() && it->is_string() && !it->get_ref<const std::string&>().empty() ? it->get<std::string>()
+                                                                                         : std::string("default");
+}
+
+// Scores and timestamps as Sidekiq writes them: float seconds with a fractional part.
+std::string score(double seconds) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6f", seconds);
+  return buf;
+}
+
+// A job's text parsed; text that is not JSON becomes a JSON string, which the processor reports
+// as malformed and sends to the dead set (the worker goes on).
+Payload parse_job(const std::string& text) {
+  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (parsed.is_discarded()) return Payload(text);
+  return parsed;
+}
+
+std::string dump(const Payload& job) { return job.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+std::string random_hex12() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%012llx", static_cast<unsigned long long>(rng() & 0xffffffffffffULL));
+  return buf;
+}
+
+std::string make_identity() {
+  char host[256] = {0};
+  ::gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(::getpid()) + ":" + random_hex12();
+}
+
+std::optional<std::string> jid_of(const Payload& job) {
+  auto it = job.is_object() ? job.find("jid") : job.end();
+  if (job.is_object() && it != job.end() && it->is_string()) return it->get<std::string>();
+  return std::nullopt;
+}
+
+}  // namespace
+
+RedisBackend::RedisBackend(const std::string& url, RedisTimeouts timeouts)
+    : pool_(RedisUrl::parse(url), timeouts), identity_(make_identity()) {
+  auto conn = pool_.take();
+  conn->connect();  // a wrong URL, password or db fails here, clearly, not at the first job
+}
+
+std::string RedisBackend::inflight_key(const std::string& queue) const { return kInflightPrefix + identity_ + ":" + queue; }
+
+std::string RedisBackend::push_command_json(Payload& job, double now) const {
+  job["enqueued_at"] = now;
+  return dump(job);
+}
+
+void RedisBackend::push(Payload job) { push_bulk({std::move(job)}); }
+
+void RedisBackend::push_bulk(std::vector<Payload> jobs) {
+  if (jobs.empty()) return;
+  const double now = jobs::now_seconds();
+  std::vector<std::vector<std::string>> commands;
+  for (auto& job : jobs) {
+    const std::string queue = queue_of(job);
+    commands.push_back({"SADD", kQueues, queue});
+    commands.push_back({"LPUSH", "queue:" + queue, push_command_json(job, now)});
+  }
+  auto conn = pool_.take();
+  for (const auto& r : conn->pipeline(commands))
+    if (r.is_error()) throw RedisCommandError("pushing jobs failed: " + r.text);
+}
+
+void RedisBackend::schedule(double at, Payload job) {
+  job.erase("enqueued_at");
+  auto conn = pool_.take();
+  conn->command({"ZADD", "schedule", score(at), dump(job)});
+}
+
+void RedisBackend::fetch(std::span<const std::string> queues, std::size_t max, std::chrono::milliseconds wait,
+                         std::vector<Lease>& out) {
+  if (queues.empty() || max == 0) return;
+  const std::uint64_t epoch = wake_epoch_.load();
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  auto conn = pool_.take();
+  for (;;) {
+    for (const auto& queue : queues) {
+      // Up to `max` atomic moves in one round trip; nil replies mean the queue ran dry.
+      std::vector<std::vector<std::string>> moves(max, {"RPOPLPUSH", "queue:" + queue, inflight_key(queue)});
+      for (auto& reply : conn->pipeline(moves)) {
+        if (reply.kind != RedisReply::Kind::String) continue;
+        out.push_back(Lease{queue, parse_job(reply.text), std::move(reply.text)});
+      }
+      if (!out.empty()) return;
+    }
+    if (wake_epoch_.load() != epoch) return;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return;
+    if (queues.size() == 1) {
+      // One queue: block in Redis (no polling) for at most a second, so wake() is noticed.
+      const auto block = std::min(left, std::chrono::milliseconds(1000));
+      auto reply = conn->command({"BRPOPLPUSH", "queue:" + queues[0], inflight_key(queues[0]),
+                                  score(static_cast<double>(block.count()) / 1000.0)});
+      if (reply.kind == RedisReply::Kind::String) {
+        out.push_back(Lease{queues[0], parse_job(reply.text), std::move(reply.text)});
+        return;
+      }
+    } else {
+      // Several queues in strict order: Redis has no multi-list blocking move, so poll gently.
+      std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(50)));
+    }
+  }
+}
+
+void RedisBackend::ack(std::span<const Lease> leases) {
+  if (leases.empty()) return;
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(leases.size());
+  for (const auto& l : leases) commands.push_back({"LREM", inflight_key(l.queue), "-1", l.token});
+  auto conn = pool_.take();
+  conn->pipeline(commands);
+}
+
+void RedisBackend::requeue(std::vector<Lease> leases) {
+  if (leases.empty()) return;
+  // One transaction: a job is either still in flight or back at its queue's head, never both or
+  // neither. Pushed in reverse so the first lease ends up frontmost.
+  std::vector<std::vector<std::string>> commands = {{"MULTI"}};
+  for (auto it = leases.rbegin(); it != leases.rend(); ++it) {
+    commands.push_back({"LREM", inflight_key(it->queue), "-1", it->token});
+    commands.push_back({"RPUSH", "queue:" + it->queue, it->token});
+  }
+  commands.push_back({"EXEC"});
+  auto conn = pool_.take();
+  conn->pipeline(commands);
+}
+
+void RedisBackend::wake() { wake_epoch_.fetch_add(1); }
+
+std::size_t RedisBackend::pending(std::span<const std::string> queues) {
+  std::vector<std::vector<std::string>> commands;
+  for (const auto& q : queues) {
+    commands.push_back({"LLEN", "queue:" + q});
+    commands.push_back({"LLEN", inflight_key(q)});
+  }
+  auto conn = pool_.take();
+  std::size_t n = 0;
+  for (const auto& r : conn->pipeline(commands)) n += static_cast<std::size_t>(std::max<std::int64_t>(0, r.integer));
+  return n;
+}
+
+void RedisBackend::add_retry(double at, Payload job) {
+  auto conn = pool_.take();
+  conn->command({"ZADD", "retry", score(at), dump(job)});
+}
+
+void RedisBackend::add_dead(double at, Payload job, const DeadLimits& limits) {
+  std::string oldest_kept = score(at - limits.max_age_seconds);
+  oldest_kept.insert(oldest_kept.begin(), '(');  // exclusive bound: trim strictly older members
+  auto conn = pool_.take();
+  conn->pipeline({{"MULTI"},
+                  {"ZADD", "dead", score(at), dump(job)},
+                  {"ZREMRANGEBYSCORE", "dead", "-inf", oldest_kept},
+                  {"ZREMRANGEBYRANK", "dead", "0", std::to_string(-static_cast<long long>(limits.max_jobs) - 1)},
+                  {"EXEC"}});
+}
+
+std::size_t RedisBackend::enqueue_due(double now) {
+  static RedisScript pop_script(redis_scripts::pop_due());
+  static std::mutex script_mutex;  // the script object caches its SHA; guard the first load
+  std::size_t moved = 0;
+  auto conn = pool_.take();
+  for (const char* set : {"retry", "schedule"}) {
+    for (;;) {
+      RedisReply r;
+      {
+        std::lock_guard lock(script_mutex);
+        r = pop_script.run(*conn, {set}, {score(now)});
+      }
+      if (r.kind != RedisReply::Kind::String) break;
+      Payload job = parse_job(r.text);
+      if (!job.is_object()) {
+        // Unreadable member: keep it visible in the dead set rather than dropping it.
+        conn->command({"ZADD", "dead", score(now), r.text});
+        continue;
+      }
+      const std::string queue = queue_of(job);
+      conn->pipeline({{"SADD", kQueues, queue}, {"LPUSH", "queue:" + queue, push_command_json(job, now)}});
+      ++moved;
+    }
+  }
+  return moved;
+}
+
+std::optional<double> RedisBackend::next_due() {
+  auto conn = pool_.take();
+  auto replies = conn->pipeline({{"ZRANGE", "retry", "0", "0", "WITHSCORES"}, {"ZRANGE", "schedule", "0", "0", "WITHSCORES"}});
+  std::optional<double> due;
+  for (const auto& r : replies) {
+    if (r.elements.size() == 2) {
+      const double s = std::stod(r.elements[1].text);
+      if (!due || s < *due) due = s;
+    }
+  }
+  return due;
+}
+
+std::vector<SetEntry> RedisBackend::list(JobSet set) {
+  auto conn = pool_.take();
+  auto r = conn->command({"ZRANGE", key_of(set), "0", "-1", "WITHSCORES"});
+  std::vector<SetEntry> out;
+  for (std::size_t i = 0; i + 1 < r.elements.size(); i += 2)
+    out.push_back(SetEntry{std::stod(r.elements[i + 1].text), parse_job(r.elements[i].text)});
+  return out;
+}
+
+std::size_t RedisBackend::size(JobSet set) {
+  auto conn = pool_.take();
+  return static_cast<std::size_t>(conn->command({"ZCARD", key_of(set)}).integer);
+}
+
+bool RedisBackend::enqueue_now(JobSet set, const std::string& jid) {
+  auto conn = pool_.take();
+  auto members = conn->command({"ZRANGE", key_of(set), "0", "-1"});
+  for (const auto& m : members.elements) {
+    Payload job = parse_job(m.text);
+    if (jid_of(job) != jid) continue;
+    // ZREM decides: if another process took it first, it is not pushed twice.
+    if (conn->command({"ZREM", key_of(set), m.text}).integer != 1) return false;
+    const std::string queue = queue_of(job);
+    conn->pipeline({{"SADD", kQueues, queue}, {"LPUSH", "queue:" + queue, push_command_json(job, jobs::now_seconds())}});
+    return true;
+  }
+  return false;
+}
+
+bool RedisBackend::remove(JobSet set, const std::string& jid) {
+  auto conn = pool_.take();
+  auto members = conn->command({"ZRANGE", key_of(set), "0", "-1"});
+  for (const auto& m : members.elements)
+    if (jid_of(parse_job(m.text)) == jid) return conn->command({"ZREM", key_of(set), m.text}).integer == 1;
+  return false;
+}
+
+void RedisBackend::clear(JobSet set) {
+  auto conn = pool_.take();
+  conn->command({"DEL", key_of(set)});
+}
+
+void RedisBackend::record(std::int64_t processed, std::int64_t failed, double now) {
+  const std::string day = utc_day(now);
+  const std::string ttl = std::to_string(kStatTtlSeconds);
+  auto conn = pool_.take();
+  conn->pipeline({{"INCRBY", "stat:processed", std::to_string(processed)},
+                  {"INCRBY", "stat:processed:" + day, std::to_string(processed)},
+                  {"EXPIRE", "stat:processed:" + day, ttl},
+                  {"INCRBY", "stat:failed", std::to_string(failed)},
+                  {"INCRBY", "stat:failed:" + day, std::to_string(failed)},
+                  {"EXPIRE", "stat:failed:" + day, ttl}});
+}
+
+Stats RedisBackend::stats(double now) {
+  auto conn = pool_.take();
+  Stats s;
+  const std::string day = utc_day(now);
+  auto base = conn->pipeline({{"GET", "stat:processed"},
+                              {"GET", "stat:failed"},
+                              {"GET", "stat:processed:" + day},
+                              {"GET", "stat:failed:" + day},
+                              {"ZCARD", "schedule"},
+                              {"ZCARD", "retry"},
+                              {"ZCARD", "dead"},
+                              {"SMEMBERS", kQueues}});
+  auto num = [](const RedisReply& r) -> std::int64_t { return r.kind == RedisReply::Kind::String ? std::stoll(r.text) : 0; };
+  s.processed = num(base[0]);
+  s.failed = num(base[1]);
+  s.by_day[day] = {num(base[2]), num(base[3])};
+  s.scheduled = static_cast<std::size_t>(base[4].integer);
+  s.retries = static_cast<std::size_t>(base[5].integer);
+  s.dead = static_cast<std::size_t>(base[6].integer);
+  for (const auto& q : base[7].elements) {
+    auto qr = conn->pipeline({{"LLEN", "queue:" + q.text}, {"LINDEX", "queue:" + q.text, "-1"}, {"LLEN", inflight_key(q.text)}});
+    QueueStats qs;
+    qs.size = static_cast<std::size_t>(qr[0].integer);
+    if (qr[1].kind == RedisReply::Kind::String) {
+      Payload oldest = parse_job(qr[1].text);
+      if (oldest.is_object())
+        if (auto it = oldest.find("enqueued_at"); it != oldest.end())
+          qs.latency = std::max(0.0, now - jobs::read_time(*it).value_or(now));
+    }
+    s.enqueued += qs.size;
+    s.busy += static_cast<std::size_t>(qr[2].integer);
+    s.queues.emplace(q.text, qs);
+  }
+  return s;
+}
+
+void RedisBackend::flush() {
+  auto conn = pool_.take();
+  auto queues = conn->command({"SMEMBERS", kQueues});
+  std::vector<std::string> del = {"DEL", "schedule", "retry", "dead", kQueues, "stat:processed", "stat:failed"};
+  for (const auto& q : queues.elements) del.push_back("queue:" + q.text);
+  conn->command(del);
+  std::string cursor = "0";
+  do {
+    auto r = conn->command({"SCAN", cursor, "MATCH", "stat:*", "COUNT", "500"});
+    cursor = r.elements.at(0).text;
+    std::vector<std::string> keys = {"DEL"};
+    for (const auto& k : r.elements.at(1).elements) keys.push_back(k.text);
+    if (keys.size() > 1) conn->command(keys);
+  } while (cursor != "0");
+}
+
+std::size_t RedisBackend::recover_orphans() {
+  static RedisScript requeue_script(redis_scripts::requeue_all());
+  static std::mutex script_mutex;
+  auto conn = pool_.take();
+  std::size_t moved = 0;
+  std::string cursor = "0";
+  const std::string prefix = kInflightPrefix;
+  do {
+    auto r = conn->command({"SCAN", cursor, "MATCH", prefix + "*", "COUNT", "500"});
+    cursor = r.elements.at(0).text;
+    for (const auto& k : r.elements.at(1).elements) {
+      // taskmill:inflight:<hostname:pid:hex>:<queue>
+      const std::string rest = k.text.substr(prefix.size());
+      std::size_t cut = 0;
+      for (int colons = 0; colons < 3 && cut != std::string::npos; ++colons) cut = rest.find(':', cut == 0 ? 0 : cut + 1);
+      if (cut == std::string::npos) continue;
+      const std::string identity = rest.substr(0, cut);
+      const std::string queue = rest.substr(cut + 1);
+      if (identity == identity_) continue;
+      if (conn->command({"EXISTS", identity}).integer == 1) continue;  // still heart-beating
+      std::lock_guard lock(script_mutex);
+      moved += static_cast<std::size_t>(requeue_script.run(*conn, {k.text, "queue:" + queue}, {}).integer);
+    }
+  } while (cursor != "0");
+  return moved;
+}
+
+void RedisBackend::beat(const std::string& info_json, std::size_t busy, bool quiet) {
+  char beat_at[64];
+  std::snprintf(beat_at, sizeof beat_at, "%.6f", jobs::now_seconds());
+  auto conn = pool_.take();
+  conn->pipeline({{"SADD", "processes", identity_},
+                  {"HSET", identity_, "info", info_json, "busy", std::to_string(busy), "beat", beat_at, "quiet",
+                   quiet ? "true" : "false"},
+                  {"EXPIRE", identity_, "60"}});
+}
+
+}  // namespace taskmill::backends
