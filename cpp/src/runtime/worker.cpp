@@ -81,6 +81,10 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
   bool retried = false;
   std::unique_ptr<HostHold> hold;  // kept across consecutive host (Python) jobs
   const Processor processor(retry_);
+  // Jobs of one batch mostly name one task: resolve a name once per run of it, sparing the
+  // registry's lock (shared by every thread) per job.
+  TaskSpecPtr spec;
+  std::string spec_name;
   for (;;) {
     backends::Lease lease;
     {
@@ -91,7 +95,11 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
       slot.current = &lease;
     }
     busy_.fetch_add(1);
-    TaskSpecPtr spec = Processor::resolve(lease);
+    const auto cls = lease.payload.is_object() ? lease.payload.find("class") : lease.payload.end();
+    if (!(cls != lease.payload.end() && cls->is_string() && spec && cls->get_ref<const std::string&>() == spec_name)) {
+      spec = Processor::resolve(lease);
+      spec_name = spec ? spec->name : std::string();
+    }
     if (host_ && spec && host_->needs_host(*spec)) {
       if (!hold) hold = host_->hold();
     } else {
