@@ -1,8 +1,6 @@
 #include "taskmill/runtime/worker.hpp"
 
-#include <spdlog/spdlog.h>
-
-#include "taskmill/core/config.hpp"
+#include "taskmill/runtime/runtime_log.hpp"
 #include "taskmill/runtime/processor.hpp"
 
 namespace taskmill::runtime {
@@ -61,7 +59,7 @@ void Worker::thread_main(Slot& slot) {
     try {
       backend_->fetch(order.next(), options_.max_batch, std::chrono::milliseconds(100), batch);
     } catch (const std::exception& e) {
-      Config::global().logger()->error("taskmill worker: fetch failed: {}", e.what());
+      log_runtime(LogLevel::Error, std::string("taskmill worker: fetch failed: ") + e.what());
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;
     }
@@ -118,7 +116,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
       try {
         job_failed = processor.finish(lease, attempt);
       } catch (const std::exception& e) {
-        Config::global().logger()->error("taskmill worker: could not record a failed job: {}", e.what());
+        log_runtime(LogLevel::Error, std::string("taskmill worker: could not record a failed job: ") + e.what());
         job_failed = true;
       }
       retried |= job_failed;
@@ -141,7 +139,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
     backend_->ack(done);
     backend_->record(processed, failed, jobs::now_seconds());
   } catch (const std::exception& e) {
-    Config::global().logger()->error("taskmill worker: ack failed: {}", e.what());
+    log_runtime(LogLevel::Error, std::string("taskmill worker: ack failed: ") + e.what());
   }
   processed_ += processed;
   failed_ += failed;
@@ -191,8 +189,8 @@ void Worker::abandon_unfinished() {
     slot->pending.clear();
   }
   if (back.empty()) return;
-  Config::global().logger()->warn("taskmill worker: shutdown timeout; {} unfinished job(s) put back on their queues",
-                                  back.size());
+  log_runtime(LogLevel::Warn, "taskmill worker: shutdown timeout; " + std::to_string(back.size()) +
+                                  " unfinished job(s) put back on their queues");
   backend_->requeue(std::move(back));
 }
 
