@@ -75,6 +75,8 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
     for (auto& l : batch) slot.pending.push_back(std::move(l));
   }
   done.clear();
+  // Counted per batch, not per job: a counter shared by the threads is a contended write.
+  busy_.fetch_add(1);
   std::int64_t processed = 0, failed = 0;
   bool retried = false;
   std::unique_ptr<HostHold> hold;  // kept across consecutive host (Python) jobs
@@ -92,7 +94,6 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
       slot.pending.pop_front();
       slot.current = &lease;
     }
-    busy_.fetch_add(1);
     const auto cls = lease.payload.is_object() ? lease.payload.find("class") : lease.payload.end();
     if (!(cls != lease.payload.end() && cls->is_string() && spec && cls->get_ref<const std::string&>() == spec_name)) {
       spec = Processor::resolve(lease);
@@ -125,9 +126,9 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
       done.push_back(backends::Lease{std::move(lease.queue), {}});
     }
     attempt = Attempt{};  // release the run's objects (maybe Python ones) while the hold is kept
-    busy_.fetch_sub(1);
   }
   hold.reset();
+  busy_.fetch_sub(1);
   std::vector<backends::Lease> unstarted;
   {
     std::lock_guard lock(slot.mutex);
