@@ -131,7 +131,7 @@ class Worker:
 
     @property
     def busy(self) -> int:
-        """Jobs running now."""
+        """Threads of this worker running jobs now."""
         return self._core.busy
 
     @property

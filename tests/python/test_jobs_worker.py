@@ -84,11 +84,6 @@ class BadCallback(tm.Task, queue="w", retry=0):
         raise KeyError("in callback")
 
 
-class Stopper(tm.Task, queue="w"):
-    def work(self) -> None:
-        self.context.worker.stop() if hasattr(self.context, "worker") else None
-
-
 @pytest.fixture(autouse=True)
 def _reset():
     seen.clear()

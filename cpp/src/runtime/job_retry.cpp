@@ -2,9 +2,7 @@
 
 #include <mutex>
 
-#include <spdlog/spdlog.h>
-
-#include "taskmill/core/config.hpp"
+#include "taskmill/runtime/runtime_log.hpp"
 
 namespace taskmill::runtime {
 
@@ -19,7 +17,7 @@ DeathHandlers& death_handlers() {
 }
 
 void log_hook_error(const char* hook, const std::string& what) {
-  Config::global().logger()->error("taskmill: {} raised: {}", hook, what);
+  log_runtime(LogLevel::Error, std::string("taskmill: ") + hook + " raised: " + what);
 }
 
 // Runs a user hook; its exception is logged, never propagated into the worker.

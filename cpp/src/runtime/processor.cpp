@@ -32,12 +32,12 @@ TaskSpecPtr Processor::resolve(const backends::Lease& lease) {
   return Registry::global().find(cls->get_ref<const std::string&>());
 }
 
-Attempt Processor::attempt(const backends::Lease& lease, TaskSpecPtr spec) {
+Attempt Processor::attempt(const backends::Lease& lease, const TaskSpecPtr& spec) {
   Attempt a;
   const jobs::PayloadFields fields = jobs::scan_payload(lease.payload);
   a.malformed = jobs::malformed_reason(fields);
   if (!a.malformed.empty()) return a;
-  a.spec = std::move(spec);
+  a.spec = spec.get();
   if (!a.spec) {
     const std::string& name = fields.cls->get_ref<const std::string&>();
     a.failure = jobs::Failure{"UnknownTaskError",
@@ -49,7 +49,7 @@ Attempt Processor::attempt(const backends::Lease& lease, TaskSpecPtr spec) {
   JobInfo info = jobs::job_info(fields);
   info.final_attempt = jobs::is_final_attempt(fields.retry, fields.retry_count);
   try {
-    a.result = Executor::run(a.spec, request_for(*fields.args, info));
+    a.result = Executor::run(spec, request_for(*fields.args, info));
     if (a.result->failed()) {
       a.failure = failure_of(*a.result);
       a.cause = a.result->cause;
@@ -68,7 +68,7 @@ bool Processor::finish(backends::Lease& lease, const Attempt& attempt) const {
     return true;
   }
   if (!attempt.failure) return false;
-  retry_.handle(std::move(lease.payload), attempt.spec.get(), *attempt.failure, attempt.cause);
+  retry_.handle(std::move(lease.payload), attempt.spec, *attempt.failure, attempt.cause);
   return true;
 }
 

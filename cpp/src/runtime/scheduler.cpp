@@ -1,8 +1,6 @@
 #include "taskmill/runtime/scheduler.hpp"
 
-#include <spdlog/spdlog.h>
-
-#include "taskmill/core/config.hpp"
+#include "taskmill/runtime/runtime_log.hpp"
 
 namespace taskmill::runtime {
 
@@ -46,7 +44,7 @@ void Scheduler::loop() {
       backend_->enqueue_due(now);
       if (auto due = backend_->next_due()) wait = std::clamp(*due - jobs::now_seconds(), 0.0, poll_interval_);
     } catch (const std::exception& e) {  // a remote backend may fail; try again next time
-      Config::global().logger()->error("taskmill scheduler: {}", e.what());
+      log_runtime(LogLevel::Error, std::string("taskmill scheduler: ") + e.what());
     }
     lock.lock();
     cv_.wait_for(lock, std::chrono::duration<double>(wait), [&] { return stopping_ || poked_; });

@@ -1,8 +1,6 @@
 #include "taskmill/runtime/worker.hpp"
 
-#include <spdlog/spdlog.h>
-
-#include "taskmill/core/config.hpp"
+#include "taskmill/runtime/runtime_log.hpp"
 #include "taskmill/runtime/processor.hpp"
 
 namespace taskmill::runtime {
@@ -61,7 +59,7 @@ void Worker::thread_main(Slot& slot) {
     try {
       backend_->fetch(order.next(), options_.max_batch, std::chrono::milliseconds(100), batch);
     } catch (const std::exception& e) {
-      Config::global().logger()->error("taskmill worker: fetch failed: {}", e.what());
+      log_runtime(LogLevel::Error, std::string("taskmill worker: fetch failed: ") + e.what());
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;
     }
@@ -77,10 +75,16 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
     for (auto& l : batch) slot.pending.push_back(std::move(l));
   }
   done.clear();
+  // Counted per batch, not per job: a counter shared by the threads is a contended write.
+  busy_.fetch_add(1);
   std::int64_t processed = 0, failed = 0;
   bool retried = false;
   std::unique_ptr<HostHold> hold;  // kept across consecutive host (Python) jobs
   const Processor processor(retry_);
+  // Jobs of one batch mostly name one task: resolve a name once per run of it, sparing the
+  // registry's lock (shared by every thread) per job.
+  TaskSpecPtr spec;
+  std::string spec_name;
   for (;;) {
     backends::Lease lease;
     {
@@ -90,8 +94,11 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
       slot.pending.pop_front();
       slot.current = &lease;
     }
-    busy_.fetch_add(1);
-    TaskSpecPtr spec = Processor::resolve(lease);
+    const auto cls = lease.payload.is_object() ? lease.payload.find("class") : lease.payload.end();
+    if (!(cls != lease.payload.end() && cls->is_string() && spec && cls->get_ref<const std::string&>() == spec_name)) {
+      spec = Processor::resolve(lease);
+      spec_name = spec ? spec->name : std::string();
+    }
     if (host_ && spec && host_->needs_host(*spec)) {
       if (!hold) hold = host_->hold();
     } else {
@@ -110,7 +117,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
       try {
         job_failed = processor.finish(lease, attempt);
       } catch (const std::exception& e) {
-        Config::global().logger()->error("taskmill worker: could not record a failed job: {}", e.what());
+        log_runtime(LogLevel::Error, std::string("taskmill worker: could not record a failed job: ") + e.what());
         job_failed = true;
       }
       retried |= job_failed;
@@ -119,9 +126,9 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
       done.push_back(backends::Lease{std::move(lease.queue), {}, std::move(lease.token)});
     }
     attempt = Attempt{};  // release the run's objects (maybe Python ones) while the hold is kept
-    busy_.fetch_sub(1);
   }
   hold.reset();
+  busy_.fetch_sub(1);
   std::vector<backends::Lease> unstarted;
   {
     std::lock_guard lock(slot.mutex);
@@ -133,7 +140,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
     backend_->ack(done);
     backend_->record(processed, failed, jobs::now_seconds());
   } catch (const std::exception& e) {
-    Config::global().logger()->error("taskmill worker: ack failed: {}", e.what());
+    log_runtime(LogLevel::Error, std::string("taskmill worker: ack failed: ") + e.what());
   }
   processed_ += processed;
   failed_ += failed;
@@ -183,8 +190,8 @@ void Worker::abandon_unfinished() {
     slot->pending.clear();
   }
   if (back.empty()) return;
-  Config::global().logger()->warn("taskmill worker: shutdown timeout; {} unfinished job(s) put back on their queues",
-                                  back.size());
+  log_runtime(LogLevel::Warn, "taskmill worker: shutdown timeout; " + std::to_string(back.size()) +
+                                  " unfinished job(s) put back on their queues");
   backend_->requeue(std::move(back));
 }
 

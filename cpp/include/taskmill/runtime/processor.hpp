@@ -15,7 +15,7 @@
 namespace taskmill::runtime {
 
 struct Attempt {
-  TaskSpecPtr spec;                       // null when unknown or malformed
+  const TaskSpec* spec = nullptr;         // null when unknown or malformed (owned by the caller)
   std::string malformed;                  // why the payload cannot be run, if it cannot
   std::optional<jobs::Failure> failure;   // set when the attempt failed
   ErrorCausePtr cause;
@@ -28,8 +28,8 @@ class Processor {
 
   // The task a lease names, or null (unknown task or malformed payload). Cheap; no side effect.
   static TaskSpecPtr resolve(const backends::Lease& lease);
-  // Runs the job once. Never throws.
-  static Attempt attempt(const backends::Lease& lease, TaskSpecPtr spec);
+  // Runs the job once with `spec` (from resolve; kept alive by the caller). Never throws.
+  static Attempt attempt(const backends::Lease& lease, const TaskSpecPtr& spec);
   // Records a failed attempt: retry set, dead set or dropped. Returns whether it failed.
   bool finish(backends::Lease& lease, const Attempt& attempt) const;
 

@@ -55,6 +55,7 @@ class Worker {
   bool running() const { return started_ && live_threads_.load() > 0; }
   bool stopping() const { return stopping_.load(); }
   bool quieted() const { return quiet_.load(); }
+  // Threads running jobs now (each runs one job at a time).
   std::size_t busy() const { return busy_.load(); }
   std::int64_t processed() const { return processed_.load(); }
   std::int64_t failed() const { return failed_.load(); }
