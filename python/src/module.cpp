@@ -11,6 +11,7 @@ namespace taskmill::py_binding {
 void bind_context(py::module_& m);
 void bind_result(py::module_& m);
 void bind_config(py::module_& m);
+void bind_model(py::module_& m);
 }  // namespace taskmill::py_binding
 
 PYBIND11_MODULE(_core, m) {
@@ -35,4 +36,5 @@ PYBIND11_MODULE(_core, m) {
   bind_result(m);
   bind_task(m);
   bind_config(m);
+  bind_model(m);
 }

@@ -15,8 +15,10 @@ Define a task::
 """
 
 from taskmill._core import Context, Result, UnknownTaskError, DefinitionError
-from taskmill.attributes import DeclarationError, optional, required
+from taskmill import middlewares
+from taskmill.attributes import DeclarationError, Group, optional, required
 from taskmill.callbacks import (
+    Callback,
     before_execution,
     before_validation,
     on_bad,
@@ -28,7 +30,9 @@ from taskmill.callbacks import (
     on_skipped,
     on_success,
 )
+from taskmill.coercions import register_coercion, register_validator
 from taskmill.config import configure
+from taskmill.retry import RetryOn
 from taskmill.faults import FailFault, Fault, SkipFault
 from taskmill.registry import task, task_names
 from taskmill.task import Job, Task
@@ -39,6 +43,7 @@ __all__ = [
     "Context", "Result", "Task", "Job", "Fault", "FailFault", "SkipFault",
     "UnknownTaskError", "DefinitionError", "DeclarationError",
     "required", "optional", "configure", "task", "task_names",
+    "Group", "Callback", "RetryOn", "register_coercion", "register_validator", "middlewares",
     "before_validation", "before_execution", "on_complete", "on_interrupted", "on_executed",
     "on_success", "on_skipped", "on_failed", "on_good", "on_bad",
 ]
