@@ -187,17 +187,20 @@ def declare(task_name: str, name: str, annotation: Any, value: Any, *, reserved:
     where = f"{task_name}.{name}"
     if reserved and name in RESERVED_NAMES:
         raise DeclarationError(f"{where}: '{name}' is reserved by tm.Task; choose another attribute name")
-    decl: dict[str, Any] = {"name": name, "type": type_descriptor(annotation, where)}
+    coerce = value.coerce if isinstance(value, AttributeOptions) else None
+    if coerce is not None:
+        # A registered coercion decides the type; the annotation only says whether None is fine.
+        if not isinstance(coerce, str):
+            raise DeclarationError(f"{where}: coerce must be the name of a registered coercion (str)")
+        accepts_none = type(None) in typing.get_args(annotation)
+        descriptor: Any = ("optional", ("custom", coerce)) if accepts_none else ("custom", coerce)
+    else:
+        descriptor = type_descriptor(annotation, where)
+    decl: dict[str, Any] = {"name": name, "type": descriptor}
     group = _group_of(annotation)
     if group is not None:
         decl["wrap"] = group._wrap
     if isinstance(value, AttributeOptions):
-        if value.coerce is not None:
-            if not isinstance(value.coerce, str):
-                raise DeclarationError(f"{where}: coerce must be the name of a registered coercion (str)")
-            inner: Any = ("custom", value.coerce)
-            optional_type = isinstance(decl["type"], tuple) and decl["type"][0] == "optional"
-            decl["type"] = ("optional", inner) if optional_type else inner
         decl["validators"] = [(key, _option_data(opts)) for key, opts in value.validators.items()]
         decl["required"] = value.required
         if value.default_factory is not None:
