@@ -161,6 +161,8 @@ TaskSpecPtr build_py_spec(const std::string& name, const std::string& origin, py
     klass->wrappers.push_back(d.contains("wrap") ? py::reinterpret_borrow<py::object>(d["wrap"]) : py::none());
   }
   klass->has_rollback = has_rollback;
+  klass->work_name = py::str("work");
+  PyUnicode_InternInPlace(&klass->work_name.ptr());
   std::shared_ptr<const PyTaskClass> shared_klass = std::move(klass);
   spec->factory = [shared_klass](Run& run) -> std::unique_ptr<Task> { return std::make_unique<PyTask>(shared_klass, run); };
   spec->host = std::make_shared<const PyForeign>(cls);
@@ -193,39 +195,40 @@ py::object option_value(const Value& v) { return to_py(v); }
 }  // namespace
 
 void bind_task(py::module_& m) {
-  py::class_<RunHandle>(m, "RunHandle", "A task instance's link to its run (self._run).")
-      .def("halt",
-           [](const RunHandle& h, const std::string& status, py::object reason, py::dict metadata) {
-             auto s = parse_status(status);
-             if (!s || *s == Status::Success) throw py::value_error("halt status must be 'failed' or 'skipped'");
-             h.get().record_halt(*s, reason.is_none() ? std::string() : py::str(reason).cast<std::string>(),
-                                 to_dict_shallow(metadata, "metadata"));
-             PyErr_SetNone(halt_exception_type());
-             throw py::error_already_set();
-           })
-      .def("throw_failure",
-           [](const RunHandle& h, std::shared_ptr<Result> other, py::dict metadata) {
-             if (h.get().record_throw(other, to_dict_shallow(metadata, "metadata"))) {
-               PyErr_SetNone(halt_exception_type());
-               throw py::error_already_set();
-             }
-           })
+  py::class_<RunHandle>(m, "RunHandle", "What Python callbacks and middlewares receive for a C++ task's run.")
       .def_property_readonly("context", [](const RunHandle& h) { return h.get().context_ptr(); })
-      .def_property_readonly("alive", [](const RunHandle& h) { return h.run != nullptr; })
       .def_property_readonly("task_name", [](const RunHandle& h) { return h.get().spec().name; })
-      .def_property_readonly("result", [](const RunHandle& h) { return h.get().result_ptr(); })
-      .def_property_readonly("job", [](const RunHandle& h) -> py::object {
-        const JobInfo* job = h.get().job();
-        if (!job) return py::none();
-        py::dict d;
-        d["jid"] = job->jid;
-        d["queue"] = job->queue;
-        d["retry_count"] = job->retry_count ? py::object(py::int_(*job->retry_count)) : py::none();
-        d["final_attempt"] = job->final_attempt;
-        d["enqueued_at"] = job->enqueued_at;
-        d["created_at"] = job->created_at;
-        return d;
-      });
+      .def_property_readonly("result", [](const RunHandle& h) { return h.get().result_ptr(); });
+
+  // What a running task reaches through its instance (self.fail(), self.context, ...).
+  m.def("halt", [](py::handle task, const std::string& status, py::object reason, py::dict metadata) {
+    auto s = parse_status(status);
+    if (!s || *s == Status::Success) throw py::value_error("halt status must be 'failed' or 'skipped'");
+    run_of(task).record_halt(*s, reason.is_none() ? std::string() : py::str(reason).cast<std::string>(),
+                             to_dict_shallow(metadata, "metadata"));
+    PyErr_SetNone(halt_exception_type());
+    throw py::error_already_set();
+  });
+  m.def("throw_failure", [](py::handle task, std::shared_ptr<Result> other, py::dict metadata) {
+    if (run_of(task).record_throw(other, to_dict_shallow(metadata, "metadata"))) {
+      PyErr_SetNone(halt_exception_type());
+      throw py::error_already_set();
+    }
+  });
+  m.def("run_context", [](py::handle task) { return run_of(task).context_ptr(); });
+  m.def("run_result", [](py::handle task) { return run_of(task).result_ptr(); });
+  m.def("run_job", [](py::handle task) -> py::object {
+    const JobInfo* job = run_of(task).job();
+    if (!job) return py::none();
+    py::dict d;
+    d["jid"] = job->jid;
+    d["queue"] = job->queue;
+    d["retry_count"] = job->retry_count ? py::object(py::int_(*job->retry_count)) : py::none();
+    d["final_attempt"] = job->final_attempt;
+    d["enqueued_at"] = job->enqueued_at;
+    d["created_at"] = job->created_at;
+    return d;
+  });
 
   py::class_<TaskSpec, std::shared_ptr<TaskSpec>>(m, "TaskSpec", "A registered task's definition.")
       .def_property_readonly("name", [](const TaskSpec& s) { return s.name; })

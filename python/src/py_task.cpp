@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "convert.hpp"
+#include "gil.hpp"
 #include "taskmill/core/halt.hpp"
 #include "taskmill/core/result.hpp"
 
@@ -43,17 +44,35 @@ PyTaskClass::~PyTaskClass() {
     cls.release();
     for (auto& n : attribute_names) n.release();
     for (auto& w : wrappers) w.release();
+    work_name.release();
     return;
   }
   py::gil_scoped_acquire gil;
   cls = py::object();
   attribute_names.clear();
   wrappers.clear();
+  work_name = py::object();
 }
 
+namespace {
+[[noreturn]] void not_running() {
+  throw std::runtime_error(
+      "this task is not running on this thread: halting or reading its context is only possible during its run");
+}
+}  // namespace
+
 Run& RunHandle::get() const {
-  if (run == nullptr) throw std::runtime_error("this task's run has ended; halting or reading its context is only possible during the run");
-  return *run;
+  for (Run* r = Run::current(); r != nullptr; r = r->parent())
+    if (r == run) return *r;
+  not_running();
+}
+
+Run& run_of(py::handle task) {
+  for (Run* r = Run::current(); r != nullptr; r = r->parent()) {
+    if (auto* py_task = dynamic_cast<PyTask*>(r->task()); py_task && py_task->instance().ptr() == task.ptr()) return *r;
+  }
+  if (py::isinstance<RunHandle>(task)) return task.cast<const RunHandle&>().get();
+  not_running();
 }
 
 PyObject* halt_exception_type() {
@@ -87,29 +106,24 @@ void rethrow_in_core(py::error_already_set& error, const Run* run) {
 }
 
 PyTask::PyTask(std::shared_ptr<const PyTaskClass> klass, Run& run) : klass_(std::move(klass)) {
-  py::gil_scoped_acquire gil;
-  handle_ = py::cast(RunHandle{&run});
+  (void)run;
+  GilGuard gil;
   instance_ = py::reinterpret_steal<py::object>(PyBaseObject_Type.tp_new(
       reinterpret_cast<PyTypeObject*>(klass_->cls.ptr()), py::tuple().ptr(), nullptr));
   if (!instance_) throw py::error_already_set();
-  static py::object run_name = py::str("_run");  // interned once per process
-  if (PyObject_SetAttr(instance_.ptr(), run_name.ptr(), handle_.ptr()) != 0) throw py::error_already_set();
 }
 
 PyTask::~PyTask() {
   if (interpreter_gone()) {
     instance_.release();
-    handle_.release();
     return;
   }
-  py::gil_scoped_acquire gil;
-  handle_.cast<RunHandle&>().run = nullptr;
+  GilGuard gil;
   instance_ = py::object();
-  handle_ = py::object();
 }
 
 void PyTask::work() {
-  py::gil_scoped_acquire gil;
+  GilGuard gil;
   struct InWork {  // marks the work site, and on leaving drops an interruption that came too late
     PyWorkSite& site;
     explicit InWork(PyWorkSite& s) : site(s) {
@@ -126,7 +140,9 @@ void PyTask::work() {
       PyErr_SetString(PyExc_TimeoutError, site_->pending_message.empty() ? "stopped" : site_->pending_message.c_str());
       throw py::error_already_set();
     }
-    instance_.attr("work")();
+    py::object ignored = py::reinterpret_steal<py::object>(
+        PyObject_CallMethodNoArgs(instance_.ptr(), klass_->work_name.ptr()));
+    if (!ignored) throw py::error_already_set();
   } catch (py::error_already_set& e) {
     // The asynchronous TimeoutError carries no message; give it the deadline's.
     if (!site_->pending_message.empty() && e.matches(PyExc_TimeoutError) && py::len(e.value().attr("args")) == 0)
@@ -159,7 +175,7 @@ void PyTask::rollback() {
 }
 
 void PyTask::on_attributes_bound() {
-  py::gil_scoped_acquire gil;
+  GilGuard gil;
   const auto& values = run().attributes();
   for (std::size_t i = 0; i < values.size(); ++i) {
     py::object v = to_py(values[i]);

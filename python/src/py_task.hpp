@@ -23,12 +23,14 @@ struct PyTaskClass {
   // Per attribute: a callable turning the resolved value into what `self.<name>` holds (an
   // attribute group's class), or None.
   std::vector<py::object> wrappers;
+  py::object work_name;                     // interned "work"
   bool has_rollback = false;
   ~PyTaskClass();
 };
 
-// The Python-side view of a Run. `run` is cleared when the run ends, so an instance kept past its
-// run gets a clear error instead of touching freed memory.
+// The Python-side view of a C++ task's run, given to Python callbacks and middlewares. It is
+// checked against the runs executing on this thread at each use, so a handle kept past its run
+// gets a clear error instead of touching freed memory.
 struct RunHandle {
   Run* run = nullptr;
   Run& get() const;
@@ -42,6 +44,9 @@ struct PyWorkSite {
   unsigned long thread_id = 0;
   std::string pending_message;  // the message the raised TimeoutError gets (set under the GIL)
 };
+// The run that `task` (a Python task instance, or a RunHandle) is executing on this thread.
+// Throws RuntimeError when it is not running (kept past its run, or used from another thread).
+Run& run_of(py::handle task);
 
 class PyTask final : public Task {
  public:
@@ -59,7 +64,6 @@ class PyTask final : public Task {
  private:
   std::shared_ptr<const PyTaskClass> klass_;
   py::object instance_;
-  py::object handle_;  // a RunHandle
   std::shared_ptr<PyWorkSite> site_ = std::make_shared<PyWorkSite>();
 };
 

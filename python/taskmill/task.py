@@ -53,7 +53,6 @@ class Task:
     _callbacks: ClassVar[dict[str, list[tuple[Any, Any, Any]]]] = {}
     _middlewares: ClassVar[list[Any]] = []
     _retry_on: ClassVar[RetryOn | None] = None
-    _run: _core.RunHandle
 
     def __init_subclass__(cls, *, abstract: bool = False, name: str | None = None,
                           middlewares: list[Any] | None = None, callbacks: dict[str, Any] | None = None,
@@ -131,29 +130,29 @@ class Task:
     @property
     def context(self) -> Context:
         """The run's context: its inputs and whatever the run writes."""
-        return self._run.context
+        return _core.run_context(self)
 
     @property
     def job(self) -> Job | None:
         """The background job this run serves, or None when executed directly."""
-        info = self._run.job
+        info = _core.run_job(self)
         return None if info is None else Job(info)
 
     def fail(self, reason: str | None = None, **metadata: Any) -> NoReturn:
         """End the run now as failed, with a reason and metadata."""
-        self._run.halt("failed", reason, metadata)
+        _core.halt(self, "failed", reason, metadata)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def skip(self, reason: str | None = None, **metadata: Any) -> NoReturn:
         """End the run now as skipped, with a reason and metadata."""
-        self._run.halt("skipped", reason, metadata)
+        _core.halt(self, "skipped", reason, metadata)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def throw(self, result: Result, **metadata: Any) -> None:
         """Take on another run's failure as this run's and end now; a no-op if it did not fail."""
         if not isinstance(result, Result):
             raise TypeError(f"throw() takes a Result, not {type(result).__name__}")
-        self._run.throw_failure(result, metadata)
+        _core.throw_failure(self, result, metadata)
 
 
 def _execute_single(cls: type[Task], spec: _core.TaskSpec, arg: Any) -> Result:

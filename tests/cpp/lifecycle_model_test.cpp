@@ -144,12 +144,9 @@ TEST(Middlewares, CorrelateIsInheritedByNestedRuns) {
   auto r = run_with(std::make_shared<const TaskSpec>(std::move(outer)), {});
   ASSERT_TRUE(r->success()) << r->reason;
   EXPECT_EQ(r->context->get("inner_id"), r->metadata.at("correlation_id"));
-  JobInfo job;
-  job.correlation_id = "from-the-job";
-  RunRequest with_job;
-  with_job.kwargs = {{"succeed_at", Value(0)}};
-  with_job.job = &job;
-  EXPECT_EQ(Executor::run(inner, std::move(with_job))->metadata.at("correlation_id"), Value("from-the-job"));
+  RunRequest from_job;
+  from_job.kwargs = {{"succeed_at", Value(0)}, {"correlation_id", Value("from-the-job")}};
+  EXPECT_EQ(Executor::run(inner, std::move(from_job))->metadata.at("correlation_id"), Value("from-the-job"));
 }
 
 TEST(Middlewares, TimeoutStopsACppTaskCooperatively) {

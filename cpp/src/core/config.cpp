@@ -91,6 +91,7 @@ void Config::flush_log() const {
 void Config::set_middlewares(std::vector<Middleware> middlewares) {
   auto snapshot = std::make_shared<const std::vector<Middleware>>(std::move(middlewares));
   std::lock_guard lock(mutex_);
+  has_middlewares_.store(!snapshot->empty(), std::memory_order_release);
   middlewares_ = std::move(snapshot);
 }
 

@@ -93,6 +93,8 @@ void fire(Run& run, Event event) {
 
 }  // namespace
 
+Run* Run::current() { return t_current_run; }
+
 // The steps of the lifecycle between the middlewares and the log line.
 class Lifecycle {
  public:
@@ -175,10 +177,10 @@ namespace {
 
 // Global middlewares wrap the task's own; within each list the first is the outermost.
 void run_through_middlewares(Run& run) {
-  const auto global = Config::global().middlewares();
   const auto& local = run.spec().middlewares;
+  if (local.empty() && !Config::global().has_middlewares()) return Lifecycle::body(run);
+  const auto global = Config::global().middlewares();
   const std::size_t total = global->size() + local.size();
-  if (total == 0) return Lifecycle::body(run);
   std::function<void(std::size_t)> layer = [&](std::size_t i) {
     if (i == total) return Lifecycle::body(run);
     const Middleware& mw = i < global->size() ? (*global)[i] : local[i - global->size()];

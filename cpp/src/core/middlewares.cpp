@@ -52,7 +52,11 @@ std::string correlation_id(const Run& run) {
 Middleware correlate() {
   return [](Run& run, const std::function<void()>& next) {
     std::string id = run.parent() ? correlation_id(*run.parent()) : std::string();
-    if (id.empty() && run.job()) id = run.job()->correlation_id;
+    // A job carries its enqueuer's id in its context (the jobs layer copies metadata there).
+    if (id.empty()) {
+      const Value* given = run.context().find("correlation_id");
+      if (given && given->is_string()) id = given->as_string();
+    }
     if (id.empty()) id = new_uuid7();
     run.result().metadata.insert_or_assign("correlation_id", Value(std::move(id)));
     next();

@@ -15,8 +15,10 @@ Run::~Run() = default;
 
 const Value& Run::attribute(std::string_view name) const {
   const int i = spec_->attribute_index(name);
-  if (i < 0 || static_cast<std::size_t>(i) >= attributes_.size())
-    throw std::out_of_range(spec_->name + " has no attribute '" + std::string(name) + "'");
+  if (i < 0) throw std::out_of_range(spec_->name + " has no attribute '" + std::string(name) + "'");
+  if (static_cast<std::size_t>(i) >= attributes_.size())
+    throw std::logic_error(spec_->name + "." + std::string(name) +
+                           " is read before the attributes were resolved (or they failed to resolve)");
   return attributes_[static_cast<std::size_t>(i)];
 }
 
@@ -47,6 +49,11 @@ bool Run::record_throw(const ResultPtr& other, Value::Dict metadata) {
 }
 
 void Run::fail_with(ErrorCausePtr cause) {
+  if (result_->failed() && result_->cause != cause) {
+    // The run already failed: its first reason stands; the later error is kept beside it.
+    result_->metadata.insert_or_assign("callback_error", Value(cause->reason()));
+    return;
+  }
   result_->status = Status::Failed;
   result_->state = State::Interrupted;
   result_->reason = cause->reason();

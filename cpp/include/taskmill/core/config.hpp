@@ -48,6 +48,8 @@ class Config {
 
   void set_middlewares(std::vector<Middleware> middlewares);
   std::shared_ptr<const std::vector<Middleware>> middlewares() const;
+  // Lock-free check, so runs without global middlewares skip the snapshot.
+  bool has_middlewares() const { return has_middlewares_.load(std::memory_order_acquire); }
 
  private:
   Config();
@@ -56,6 +58,7 @@ class Config {
   std::atomic<int> level_{static_cast<int>(LogLevel::Info)};
   std::shared_ptr<spdlog::logger> logger_;
   std::shared_ptr<const std::vector<Middleware>> middlewares_;
+  std::atomic<bool> has_middlewares_{false};
 };
 
 }  // namespace taskmill

@@ -13,7 +13,6 @@ struct JobInfo {
   bool final_attempt = false;      // a failure of this attempt sends the job to the dead set (or drops it)
   double enqueued_at = 0;          // epoch seconds
   double created_at = 0;           // epoch seconds
-  std::string correlation_id;      // set by the Correlate middleware of the enqueuing run; may be empty
 };
 
 }  // namespace taskmill

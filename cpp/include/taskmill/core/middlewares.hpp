@@ -12,8 +12,9 @@ class Run;
 
 namespace middlewares {
 
-// Puts metadata["correlation_id"] on the run: the enclosing run's, else the job's, else a new
-// UUIDv7. Nested runs and jobs enqueued during the run carry it on (see correlation_id()).
+// Puts metadata["correlation_id"] on the run: the enclosing run's, else a "correlation_id" string
+// in the run's context (how a job brings its enqueuer's id), else a new UUIDv7. Nested runs take
+// it on; the jobs layer reads correlation_id(run) when a run enqueues a job.
 Middleware correlate();
 
 // Records metadata["runtime"] (milliseconds, float), ["started_at"] and ["ended_at"] (ISO 8601

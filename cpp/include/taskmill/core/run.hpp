@@ -26,6 +26,10 @@ class Run {
   Run(const Run&) = delete;
   Run& operator=(const Run&) = delete;
 
+  // The innermost run executing on this thread, or null. Runs nest (a task executed inside
+  // another's work); follow parent() outwards.
+  static Run* current();
+
   const TaskSpec& spec() const { return *spec_; }
   const TaskSpecPtr& spec_ptr() const { return spec_; }
   Context& context() { return *result_->context; }
@@ -53,7 +57,8 @@ class Run {
   // language. record_throw returns whether `other` failed (and so whether to unwind).
   void record_halt(Status status, std::string reason, Value::Dict metadata = {});
   bool record_throw(const ResultPtr& other, Value::Dict metadata = {});
-  // Records an exception as the run's failure, without throwing.
+  // Records an exception as the run's failure, without throwing. When the run had already failed,
+  // the first failure stands and this one is kept as metadata["callback_error"].
   void fail_with(ErrorCausePtr cause);
 
   // Cooperative stop for C++ tasks (set by the Timeout middleware or a worker shutting down).

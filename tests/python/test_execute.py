@@ -1,0 +1,177 @@
+"""Running a task in the caller: results, inputs, context, halting."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import taskmill as tm
+
+
+class Charge(tm.Task, queue="billing", retry=5):
+    subscription_id: int
+    amount: float = 0.0
+    notify: bool = True
+
+    def work(self) -> None:
+        if self.amount == 0:
+            self.skip("nothing to charge")
+        if self.subscription_id == 13:
+            self.fail("Payment method expired", code="expired_payment", retryable=False)
+        if self.subscription_id == 99:
+            raise ValueError("card number is malformed")
+        self.context.charge_id = f"ch_{self.subscription_id}"
+        self.context.charged = self.amount
+
+
+UUID7 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+def test_success_result_fields():
+    result = Charge.execute(7, "12.5")
+    assert result.status == "success"
+    assert result.state == "complete"
+    assert result.success and result.good and not result.bad and not result.failed and not result.skipped
+    assert result.reason is None
+    assert result.metadata == {}
+    assert result.context.charge_id == "ch_7"
+    assert result.context.charged == 12.5  # "12.5" coerced to float
+    assert result.task is Charge
+    assert UUID7.match(result.task_id) and UUID7.match(result.chain_id)
+    assert result.index == 0
+    assert result.runtime_ms >= 0
+    assert result.retries == 0
+    assert result.cause is None
+    assert result.caused_failure is None and result.threw_failure is None
+
+
+def test_inputs_by_keyword_and_mapping_and_defaults():
+    by_kw = Charge.execute(subscription_id=3, amount=2)
+    by_map = Charge.execute({"subscription_id": 3, "amount": 2})
+    assert by_kw.context.charged == by_map.context.charged == 2.0
+    assert isinstance(by_kw.context.charged, float)
+    assert "notify" not in by_kw.context  # a default belongs to the attribute, not the context
+
+
+def test_fail_reason_and_metadata():
+    result = Charge.execute(13, 5)
+    assert result.failed and result.bad and not result.good
+    assert result.state == "interrupted"
+    assert result.reason == "Payment method expired"
+    assert result.metadata == {"code": "expired_payment", "retryable": False}
+    assert "charge_id" not in result.context
+    assert result.caused_failure is result.threw_failure
+    assert result.caused_failure.task_id == result.task_id
+
+
+def test_skip_is_good_and_bad():
+    result = Charge.execute(1)
+    assert result.skipped and result.good and result.bad
+    assert result.reason == "nothing to charge"
+    assert result.state == "interrupted"
+
+
+def test_exception_in_work_fails_with_cause():
+    result = Charge.execute(99, 1)
+    assert result.failed
+    assert result.reason == "[ValueError] card number is malformed"
+    assert isinstance(result.cause, ValueError)
+    assert result.cause.__traceback__ is not None
+
+
+def test_invalid_input_lists_every_problem():
+    result = Charge.execute(amount="lots", notify="maybe")
+    assert result.failed and result.state == "interrupted"
+    assert result.reason == ("subscription_id is required. amount could not coerce into a float. "
+                             "notify could not coerce into a boolean")
+    assert result.metadata["errors"] == {
+        "subscription_id": ["is required"],
+        "amount": ["could not coerce into a float"],
+        "notify": ["could not coerce into a boolean"],
+    }
+
+
+def test_too_many_positional_arguments_raise_type_error():
+    with pytest.raises(TypeError, match=r"Charge takes 3 positional arguments but 4 were given"):
+        Charge.execute(1, 2, True, "extra")
+    with pytest.raises(TypeError, match=r"multiple values for argument 'subscription_id'"):
+        Charge.execute(1, subscription_id=2)
+
+
+def test_any_python_object_passes_through_the_context():
+    class Holder:
+        pass
+
+    marker = Holder()
+
+    class UseObject(tm.Task):
+        thing: object
+
+        def work(self) -> None:
+            assert self.thing is marker
+            self.context.seen = self.thing
+            self.context.lines = []
+            self.context.lines.append(1)
+
+    result = UseObject.execute(thing=marker)
+    assert result.success, result.reason
+    assert result.context.seen is marker
+    assert result.context.lines == [1]  # a list read from the context is the stored object
+
+
+def test_shared_context_between_tasks():
+    class First(tm.Task):
+        def work(self) -> None:
+            self.context.steps = ["first"]
+
+    class Second(tm.Task):
+        def work(self) -> None:
+            self.context.steps.append("second")
+
+    ctx = tm.Context(user="ada")
+    First.execute(ctx)
+    result = Second.execute(ctx)
+    assert result.context is ctx
+    assert ctx.steps == ["first", "second"]
+    assert ctx.to_dict() == {"user": "ada", "steps": ["first", "second"]}
+
+
+def test_result_handlers_chain():
+    seen = []
+    result = Charge.execute(13, 1)
+    same = (result.on_success(lambda r: seen.append("success"))
+                  .on_failed(lambda r: seen.append(("failed", r.reason)))
+                  .on_bad(lambda r: seen.append("bad")))
+    assert same is result
+    assert seen == [("failed", "Payment method expired"), "bad"]
+
+
+def test_to_dict_and_to_json():
+    result = Charge.execute(13, 1)
+    d = result.to_dict()
+    assert d["status"] == "failed" and d["reason"] == "Payment method expired"
+    assert d["metadata"] == {"code": "expired_payment", "retryable": False}
+    loaded = json.loads(result.to_json())
+    assert loaded["task"] == "Charge"
+    assert loaded["task_id"] == result.task_id
+    assert loaded["metadata"]["code"] == "expired_payment"
+
+
+def test_halting_after_the_run_is_a_clear_error():
+    kept = []
+
+    class Keep(tm.Task):
+        def work(self) -> None:
+            kept.append(self)
+
+    Keep.execute()
+    with pytest.raises(RuntimeError, match="not running on this thread"):
+        kept[0].fail("late")
+
+
+def test_class_options_are_readable():
+    assert Charge._spec.options["queue"] == "billing"
+    assert Charge._spec.options["retry"] == 5
+    assert Charge._spec.attribute_names == ["subscription_id", "amount", "notify"]
