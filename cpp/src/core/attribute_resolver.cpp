@@ -34,16 +34,23 @@ const Type& group_type(const Type& type) {
 // One attribute: its value (or default), coerced and validated. Problems go to `errors` under
 // `key` (a group's fields under "key.field"); returns null when resolution failed.
 Value resolve_one(const Attribute& attr, const Value* given, const std::string& key, AttributeErrors& errors) {
-  Value value = given ? *given : Value();
-  if (value.is_null() && attr.has_default()) value = attr.make_default();
-  if (value.is_null()) {
+  // `input` points at the given value, or at the default made for this run (never copied twice:
+  // coercion makes the one copy the run keeps).
+  Value made;
+  const Value* input = given;
+  if ((!input || input->is_null()) && attr.has_default()) {
+    made = attr.make_default();
+    input = &made;
+  }
+  Value value;
+  if (!input || input->is_null()) {
     if (attr.required) {
       errors.push_back({key, {"is required"}});
       return Value();
     }
   } else if (const Type& g = group_type(attr.type); g.kind == Type::Kind::Group) {
     // Resolved here rather than in coerce() so each field's problem is reported under its own key.
-    std::optional<Value> plain = value.is_foreign() ? value.resolved() : std::optional<Value>(value);
+    std::optional<Value> plain = input->is_foreign() ? input->resolved() : std::optional<Value>(*input);
     if (!plain || !plain->is_dict()) {
       errors.push_back({key, {"could not coerce into a group (expected a mapping)"}});
       return Value();
@@ -55,7 +62,7 @@ Value resolve_one(const Attribute& attr, const Value* given, const std::string& 
       return Value();
     }
   } else {
-    Coerced coerced = coerce(value, attr.type);
+    Coerced coerced = coerce(*input, attr.type);
     if (!coerced.ok()) {
       errors.push_back({key, {std::move(coerced.error)}});
       return Value();

@@ -98,17 +98,33 @@ Check compile_absence(const std::string&, const Value&) {
   };
 }
 
-std::shared_ptr<const std::regex> regex_option(const std::string& where, const Value& v) {
-  if (!v.is_string()) bad_option(where, "validator 'format' takes a regex string, not " + v.type_name());
-  try {
-    return std::make_shared<const std::regex>(v.as_string(), std::regex::ECMAScript | std::regex::optimize);
-  } catch (const std::regex_error& e) {
-    bad_option(where, "validator 'format' has an invalid regex '" + v.as_string() + "': " + e.what());
+// A compiled pattern. A pattern without regex syntax (r"@") is searched as plain text: the same
+// answer as the regex, at a fraction of std::regex's cost on the run's path.
+struct Pattern {
+  std::string literal;
+  std::shared_ptr<const std::regex> regex;
+  bool found_in(const std::string& s) const {
+    return regex ? std::regex_search(s, *regex) : s.find(literal) != std::string::npos;
   }
+};
+
+std::shared_ptr<const Pattern> regex_option(const std::string& where, const Value& v) {
+  if (!v.is_string()) bad_option(where, "validator 'format' takes a regex string, not " + v.type_name());
+  auto pattern = std::make_shared<Pattern>();
+  const std::string& text = v.as_string();
+  try {
+    // Compiled even when searched as text, so an invalid pattern is always reported.
+    auto regex = std::make_shared<const std::regex>(text, std::regex::ECMAScript | std::regex::optimize);
+    if (text.find_first_of("\\^$.|?*+()[]{}") == std::string::npos) pattern->literal = text;
+    else pattern->regex = std::move(regex);
+  } catch (const std::regex_error& e) {
+    bad_option(where, "validator 'format' has an invalid regex '" + text + "': " + e.what());
+  }
+  return pattern;
 }
 
 Check compile_format(const std::string& where, const Value& options) {
-  std::shared_ptr<const std::regex> with, without;
+  std::shared_ptr<const Pattern> with, without;
   if (const auto* d = dict_form(options)) {
     reject_unknown(where, "format", *d, {"with", "without"});
     if (const Value* w = option(*d, "with")) with = regex_option(where, *w);
@@ -119,8 +135,8 @@ Check compile_format(const std::string& where, const Value& options) {
   }
   return [with, without](const Value& v) -> std::optional<std::string> {
     if (!v.is_string()) return "is an invalid format";
-    if (with && !std::regex_search(v.as_string(), *with)) return "is an invalid format";
-    if (without && std::regex_search(v.as_string(), *without)) return "is an invalid format";
+    if (with && !with->found_in(v.as_string())) return "is an invalid format";
+    if (without && without->found_in(v.as_string())) return "is an invalid format";
     return std::nullopt;
   };
 }
