@@ -254,3 +254,4 @@ def test_rollback_runs_when_the_run_fails() -> None:
 
     assert Tx.execute(ok=True).success and rolled == []
     assert Tx.execute(ok=False).failed and rolled == ["rollback"]
+    assert Tx.execute(ok="perhaps").failed and rolled == ["rollback"]  # invalid input: work never ran

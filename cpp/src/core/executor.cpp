@@ -99,15 +99,17 @@ Run* Run::current() { return t_current_run; }
 class Lifecycle {
  public:
   static void body(Run& run) {
+    bool worked = false;  // rollback undoes what work did: nothing to undo when it never ran
     guarded(run, [&] {
       fire(run, Event::BeforeValidation);
       if (halted(run)) return;
       if (!bind_attributes(run)) return;
       fire(run, Event::BeforeExecution);
       if (halted(run)) return;
+      worked = true;
       work_with_retries(run);
     });
-    if (run.result().failed() && run.task()->has_rollback()) guarded(run, [&] { run.task()->rollback(); });
+    if (worked && run.result().failed() && run.task()->has_rollback()) guarded(run, [&] { run.task()->rollback(); });
     guarded(run, [&] { ending_callbacks(run); });
   }
 
