@@ -39,7 +39,7 @@ Value dt(int y, int mo, int d, int h, int mi, int s, int us, std::optional<int> 
 TEST(Coercion, Int) {
   expect_accepts(Type::integer(), {{Value(7), Value(7)}, {Value("42"), Value(42)}, {Value(" -3 "), Value(-3)},
                                    {Value("+5"), Value(5)}, {Value(2.0), Value(2)}});
-  expect_rejects(Type::integer(), {Value("1.5"), Value("1e3"), Value(""), Value(1.5), Value(true), Value(Value::List{})},
+  expect_rejects(Type::integer(), {Value("1.5"), Value("1e3"), Value(""), Value("+-5"), Value("+"), Value(1.5), Value(true), Value(Value::List{})},
                  "could not coerce into an integer");
 }
 

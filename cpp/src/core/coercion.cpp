@@ -24,25 +24,34 @@ std::string lower_trimmed(const std::string& s) {
   return out;
 }
 
-// Strict decimal integer: optional sign, digits only ("1.5", "1e3", "" are rejected).
+std::string_view trimmed(std::string_view s) {
+  const auto begin = s.find_first_not_of(" \t\n\r");
+  if (begin == std::string_view::npos) return {};
+  return s.substr(begin, s.find_last_not_of(" \t\n\r") - begin + 1);
+}
+
+// Strict decimal integer: optional sign, digits only ("1.5", "1e3", "" are rejected). Parsed in
+// place: numbers arrive as text on every job, so no copy is made.
 std::optional<std::int64_t> parse_int(const std::string& text) {
-  std::string s = lower_trimmed(text);
+  std::string_view s = trimmed(text);
   if (s.empty()) return std::nullopt;
-  const char* first = s.data();
-  if (*first == '+') ++first;
+  const bool plus = s.front() == '+';
+  if (plus) s.remove_prefix(1);
+  if (s.empty() || (plus && s.front() == '-')) return std::nullopt;  // "+", "+-5"
   std::int64_t out = 0;
-  auto [ptr, ec] = std::from_chars(first, s.data() + s.size(), out);
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
   return out;
 }
 
 std::optional<double> parse_float(const std::string& text) {
-  std::string s = lower_trimmed(text);
+  std::string_view s = trimmed(text);
   if (s.empty()) return std::nullopt;
-  const char* first = s.data();
-  if (*first == '+') ++first;
+  const bool plus = s.front() == '+';
+  if (plus) s.remove_prefix(1);
+  if (s.empty() || (plus && s.front() == '-')) return std::nullopt;  // "+", "+-5"
   double out = 0;
-  auto [ptr, ec] = std::from_chars(first, s.data() + s.size(), out);
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(out)) return std::nullopt;
   return out;
 }
