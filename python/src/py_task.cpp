@@ -1,5 +1,7 @@
 #include "py_task.hpp"
 
+#include <optional>
+
 #include <pybind11/stl.h>
 
 #include "convert.hpp"
@@ -134,10 +136,12 @@ void PyTask::work() {
       site.in_work = false;
       if (!site.pending_message.empty()) PyThreadState_SetAsyncExc(site.thread_id, nullptr);
     }
-  } in_work(*site_);
+  };
+  std::optional<InWork> in_work;
+  if (site_) in_work.emplace(*site_);
   try {
     if (run().stop_requested()) {  // the deadline passed before work began (in a callback)
-      PyErr_SetString(PyExc_TimeoutError, site_->pending_message.empty() ? "stopped" : site_->pending_message.c_str());
+      PyErr_SetString(PyExc_TimeoutError, site_ && !site_->pending_message.empty() ? site_->pending_message.c_str() : "stopped");
       throw py::error_already_set();
     }
     py::object ignored = py::reinterpret_steal<py::object>(
@@ -145,13 +149,14 @@ void PyTask::work() {
     if (!ignored) throw py::error_already_set();
   } catch (py::error_already_set& e) {
     // The asynchronous TimeoutError carries no message; give it the deadline's.
-    if (!site_->pending_message.empty() && e.matches(PyExc_TimeoutError) && py::len(e.value().attr("args")) == 0)
+    if (site_ && !site_->pending_message.empty() && e.matches(PyExc_TimeoutError) && py::len(e.value().attr("args")) == 0)
       e.value().attr("args") = py::make_tuple(site_->pending_message);
     rethrow_in_core(e, &run());
   }
 }
 
-std::shared_ptr<const Interrupter> PyTask::interrupter() const {
+std::shared_ptr<const Interrupter> PyTask::interrupter() {
+  if (!site_) site_ = std::make_shared<PyWorkSite>();
   std::weak_ptr<PyWorkSite> weak = site_;
   return std::make_shared<const Interrupter>([weak](const std::string& message) {
     if (interpreter_gone()) return;

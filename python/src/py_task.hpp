@@ -57,14 +57,14 @@ class PyTask final : public Task {
   void rollback() override;
   bool has_rollback() const override { return klass_->has_rollback; }
   void on_attributes_bound() override;
-  std::shared_ptr<const Interrupter> interrupter() const override;
+  std::shared_ptr<const Interrupter> interrupter() override;
 
   const py::object& instance() const { return instance_; }
 
  private:
   std::shared_ptr<const PyTaskClass> klass_;
   py::object instance_;
-  std::shared_ptr<PyWorkSite> site_ = std::make_shared<PyWorkSite>();
+  std::shared_ptr<PyWorkSite> site_;  // made by interrupter(), only for runs under a Timeout
 };
 
 // The Python exception type raised by `self.fail()` / `self.skip()` to unwind `work`.

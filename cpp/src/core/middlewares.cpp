@@ -82,18 +82,17 @@ Middleware timeout(double seconds) {
   const std::string message = "execution exceeded " + seconds_text(seconds) + " seconds";
   return [seconds, message](Run& run, const std::function<void()>& next) {
     auto deadline = std::make_shared<Deadline>();
+    std::shared_ptr<const Interrupter> interrupt = run.task() ? run.task()->interrupter() : nullptr;
     // Detached, not joined: an interrupter may need the Python GIL, which the thread running this
     // run may hold while it would wait for the join. The timer only touches the run while `done`
     // is false (under the mutex), and the interrupter is safe to call after the run ended.
-    std::thread([deadline, &run, seconds, message] {
-      std::shared_ptr<const Interrupter> interrupt;
+    std::thread([deadline, &run, seconds, message, interrupt] {
       {
         std::unique_lock lock(deadline->mutex);
         if (deadline->cv.wait_for(lock, std::chrono::duration<double>(seconds), [&] { return deadline->done; }))
           return;
         deadline->fired = true;
         run.request_stop();
-        if (Task* task = run.task()) interrupt = task->interrupter();
       }
       if (interrupt) (*interrupt)(message);
     }).detach();

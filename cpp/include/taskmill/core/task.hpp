@@ -29,8 +29,10 @@ class Task {
   // Called once the attributes are resolved, before `before_execution` callbacks.
   virtual void on_attributes_bound() {}
   // How to interrupt `work` preemptively, or null when the task only stops cooperatively (C++
-  // tasks: they poll stop_requested()). A Python task raises TimeoutError in its thread.
-  virtual std::shared_ptr<const Interrupter> interrupter() const { return nullptr; }
+  // tasks: they poll stop_requested()). A Python task raises TimeoutError in its thread. Asked on
+  // the run's own thread before `work` starts (by the Timeout middleware), so a task may set up
+  // what interrupting needs only then, and runs without Timeout pay nothing for it.
+  virtual std::shared_ptr<const Interrupter> interrupter() { return nullptr; }
 
   Run& run() { return *run_; }
   const Run& run() const { return *run_; }
