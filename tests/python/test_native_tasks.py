@@ -44,3 +44,30 @@ def test_native_task_joins_a_python_chain():
     result = Parent.execute()
     assert result.context.child.chain_id == result.chain_id
     assert result.context.child.index == 1
+
+
+def test_native_task_releases_the_gil_while_it_runs():
+    import threading
+    import time
+
+    Sleep = tm.task("taskmill.Sleep")
+    ticks = 0
+    stop = threading.Event()
+
+    def spin() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+            time.sleep(0.001)
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    try:
+        before = ticks
+        assert Sleep.execute(0.2).success
+        during = ticks - before
+    finally:
+        stop.set()
+        spinner.join()
+    # With the GIL held for 0.2 s the spinner could not tick at all.
+    assert during > 20

@@ -57,7 +57,14 @@ std::string as_line(const nlohmann::ordered_json& j) {
     if (!out.empty()) out += ' ';
     out += key;
     out += '=';
-    out += value.is_string() ? value.get<std::string>() : value.dump();
+    if (value.is_string()) {
+      const auto& text = value.get_ref<const std::string&>();
+      // Bare when unambiguous; JSON-quoted when it holds spaces, quotes or '=' (or is empty).
+      const bool bare = !text.empty() && text.find_first_of(" \"=\t\n") == std::string::npos;
+      out += bare ? text : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    } else {
+      out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
   }
   return out;
 }

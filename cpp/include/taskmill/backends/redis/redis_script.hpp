@@ -1,0 +1,40 @@
+// RedisScript: a Lua script run by EVALSHA, loaded into the server on first use (or again after
+// the server restarted and forgot it).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "taskmill/backends/redis/redis_connection.hpp"
+
+namespace taskmill {
+
+class RedisScript {
+ public:
+  explicit RedisScript(std::string source) : source_(std::move(source)) {}
+
+  // Runs the script; throws like RedisConnection::command.
+  RedisReply run(RedisConnection& conn, const std::vector<std::string>& keys, const std::vector<std::string>& args);
+
+  const std::string& source() const { return source_; }
+
+ private:
+  std::string source_;
+  std::string sha_;  // filled by the first SCRIPT LOAD; the same on every server
+};
+
+// The scripts of Sidekiq's layout that must run atomically.
+namespace redis_scripts {
+
+// KEYS[1] = a sorted set (schedule / retry), ARGV[1] = now (float seconds). Removes and returns the
+// lowest member whose score is <= now, or nil. Safe with several pollers: ZREM decides who won.
+const std::string& pop_due();
+
+// KEYS[1] = a private in-flight list, KEYS[2] = the queue list. Moves every job of the private list
+// back to the queue's head (RPUSH, the end the fetch side takes from), oldest first; returns how
+// many moved.
+const std::string& requeue_all();
+
+}  // namespace redis_scripts
+
+}  // namespace taskmill

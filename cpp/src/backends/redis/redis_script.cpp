@@ -1,0 +1,53 @@
+#include "taskmill/backends/redis/redis_script.hpp"
+
+namespace taskmill {
+
+RedisReply RedisScript::run(RedisConnection& conn, const std::vector<std::string>& keys,
+                            const std::vector<std::string>& args) {
+  if (sha_.empty()) sha_ = conn.command({"SCRIPT", "LOAD", source_}).text;
+  std::vector<std::string> argv = {"EVALSHA", sha_, std::to_string(keys.size())};
+  argv.insert(argv.end(), keys.begin(), keys.end());
+  argv.insert(argv.end(), args.begin(), args.end());
+  try {
+    return conn.command(argv);
+  } catch (const RedisCommandError& e) {
+    if (std::string(e.what()).rfind("NOSCRIPT", 0) != 0) throw;
+    // The server lost its script cache (a restart): load it again and retry once.
+    sha_ = conn.command({"SCRIPT", "LOAD", source_}).text;
+    argv[1] = sha_;
+    return conn.command(argv);
+  }
+}
+
+namespace redis_scripts {
+
+const std::string& pop_due() {
+  static const std::string source = R"lua(
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1)
+if due[1] and redis.call('ZREM', KEYS[1], due[1]) == 1 then
+  return due[1]
+end
+return false
+)lua";
+  return source;
+}
+
+const std::string& requeue_all() {
+  static const std::string source = R"lua(
+-- The private list holds the newest fetch at its left end; taking from the left and pushing to the
+-- queue's right end (where fetches take from) leaves the oldest job to be taken first again.
+local moved = 0
+while true do
+  local job = redis.call('LPOP', KEYS[1])
+  if not job then break end
+  redis.call('RPUSH', KEYS[2], job)
+  moved = moved + 1
+end
+return moved
+)lua";
+  return source;
+}
+
+}  // namespace redis_scripts
+
+}  // namespace taskmill
