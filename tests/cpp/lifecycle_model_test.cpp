@@ -100,7 +100,13 @@ TEST(RetryOn, WaitsThroughTheGivenWaitFunction) {
   RetryOn policy{3, 0.25, Backoff::Exponential, {}, [&waits](double s) { waits.push_back(s); }};
   auto r = run_with(flaky(policy, "test.RetryWait"), {{"succeed_at", Value(4)}});
   EXPECT_TRUE(r->success());
-  EXPECT_EQ(waits, (std::vector<double>{0.25, 0.5, 1.0}));
+  // 0.25 s, 0.5 s, 1 s of backoff, waited in 10 ms slices.
+  double total = 0;
+  for (double w : waits) {
+    EXPECT_LE(w, 0.01 + 1e-12);
+    total += w;
+  }
+  EXPECT_NEAR(total, 1.75, 1e-9);
 }
 
 TEST(Callbacks, ConditionsAndOrderFromCpp) {
@@ -158,6 +164,15 @@ TEST(Middlewares, TimeoutStopsACppTaskCooperatively) {
   EXPECT_EQ(r->reason, "[TimeoutError] execution exceeded 0.05 seconds");
   EXPECT_EQ(r->context->get("stopped"), Value(true));
   EXPECT_THROW(middlewares::timeout(0), std::invalid_argument);
+}
+
+TEST(Middlewares, TimeoutEndsARetryBackoff) {
+  TaskSpec spec = make_spec<Flaky>("test.SlowRetry");
+  spec.retry_on = RetryOn{5, 60, Backoff::Constant, {}, {}};  // a minute between attempts
+  spec.middlewares = {middlewares::timeout(0.05)};
+  auto r = run_with(std::make_shared<const TaskSpec>(std::move(spec)), {{"succeed_at", Value(10)}});
+  EXPECT_EQ(r->reason, "[TimeoutError] execution exceeded 0.05 seconds");
+  EXPECT_EQ(r->context->get("attempts"), Value(1));  // the wait ended without another attempt
 }
 
 TEST(Middlewares, TimeoutLeavesAFastRunAlone) {

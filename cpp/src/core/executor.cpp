@@ -140,12 +140,14 @@ class Lifecycle {
     if (r.retries >= policy.limit || run.stop_requested()) return false;
     if (policy.matches && !policy.matches(cause)) return false;
     ++r.retries;
-    const double seconds = policy.delay_for(r.retries);
-    if (seconds > 0) {
-      if (policy.wait) policy.wait(seconds);
-      else std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    // Waited in short slices so a Timeout (or a worker shutting down) ends the wait early.
+    constexpr double kSlice = 0.01;
+    for (double left = policy.delay_for(r.retries); left > 0 && !run.stop_requested(); left -= kSlice) {
+      const double step = left < kSlice ? left : kSlice;
+      if (policy.wait) policy.wait(step);
+      else std::this_thread::sleep_for(std::chrono::duration<double>(step));
     }
-    return true;
+    return !run.stop_requested();
   }
 
   static bool bind_attributes(Run& run) {
