@@ -120,8 +120,11 @@ class Group:
         return f"{type(self).__name__}({fields})"
 
     @classmethod
-    def _wrap(cls, values: dict[str, Any]) -> "Group":
-        """Builds the group from the core's resolved mapping, nested groups included."""
+    def _wrap(cls, values: Any) -> Any:
+        """Builds the group from the core's resolved mapping, nested groups included (a value of
+        another union option is returned as it is)."""
+        if not isinstance(values, dict):
+            return values
         out = dict(values)
         for decl in cls._attribute_decls:
             wrap = decl.get("wrap")
@@ -138,7 +141,7 @@ def type_descriptor(annotation: Any, where: str) -> Any:
     """The core's description of an annotation: "int", ("list", "int"), ("optional", ...), ..."""
     if annotation in _SIMPLE_TYPES:
         return _SIMPLE_TYPES[annotation]
-    if isinstance(annotation, type) and issubclass(annotation, Group) and annotation is not Group:
+    if _is_group(annotation):
         return ("group", annotation._attribute_decls)
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
@@ -153,13 +156,24 @@ def type_descriptor(annotation: Any, where: str) -> Any:
     raise DeclarationError(f"{where} has an unsupported type {annotation!r}; supported: {supported}")
 
 
-def _group_of(annotation: Any) -> type[Group] | None:
-    """The Group class an annotation names (also inside Optional[...]), for wrapping values."""
-    if isinstance(annotation, type) and issubclass(annotation, Group):
-        return annotation
-    for arg in typing.get_args(annotation):
-        if arg is not type(None) and isinstance(arg, type) and issubclass(arg, Group):
-            return arg
+def _is_group(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, Group) and annotation is not Group
+
+
+def _wrapper_for(annotation: Any) -> Callable[[Any], Any] | None:
+    """How to turn the core's resolved value into what ``self.<name>`` holds when groups are
+    involved: ``Group``, ``Optional[Group]`` / unions with a group, ``list[Group]``; else None."""
+    if _is_group(annotation):
+        return annotation._wrap
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is list and len(args) == 1:
+        inner = _wrapper_for(args[0])
+        if inner is not None:
+            return lambda items: [None if x is None else inner(x) for x in items]
+        return None
+    for arg in args:  # Optional / Union: the first group option wraps mappings
+        if _is_group(arg):
+            return arg._wrap
     return None
 
 
@@ -197,9 +211,9 @@ def declare(task_name: str, name: str, annotation: Any, value: Any, *, reserved:
     else:
         descriptor = type_descriptor(annotation, where)
     decl: dict[str, Any] = {"name": name, "type": descriptor}
-    group = _group_of(annotation)
-    if group is not None:
-        decl["wrap"] = group._wrap
+    wrap = _wrapper_for(annotation)
+    if wrap is not None:
+        decl["wrap"] = wrap
     if isinstance(value, AttributeOptions):
         decl["validators"] = [(key, _option_data(opts)) for key, opts in value.validators.items()]
         decl["required"] = value.required

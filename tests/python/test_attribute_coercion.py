@@ -150,3 +150,23 @@ def test_cpp_task_inputs_are_coerced_and_validated_by_the_same_core() -> None:
     assert Sleep.execute(seconds="0.001").success
     assert Sleep.execute(seconds="soon").metadata["errors"] == {"seconds": ["could not coerce into a float"]}
     assert Sleep.execute(seconds=-1).metadata["errors"] == {"seconds": ["must be at least 0"]}
+
+
+class Line(tm.Group):
+    sku: str = tm.required(length={"min": 2})
+    qty: int = 1
+
+
+def test_list_of_groups_coerces_every_item() -> None:
+    class Cart(tm.Task, name="test.coerce.cart"):
+        lines: list[Line]
+
+        def work(self) -> None:
+            self.context.out = self.lines
+
+    ok = Cart.execute(lines=[{"sku": "ab", "qty": "2"}, {"sku": "cd"}])
+    assert ok.success, ok.reason
+    assert [(line.sku, line.qty) for line in ok.context.out] == [("ab", 2), ("cd", 1)]
+    assert all(isinstance(line, Line) for line in ok.context.out)
+    bad = Cart.execute(lines=[{"sku": "ab"}, {"sku": "x"}])
+    assert bad.metadata["errors"] == {"lines": ["item 1 sku length must be at least 2"]}
