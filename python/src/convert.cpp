@@ -1,18 +1,11 @@
 #include "convert.hpp"
+#include "gil.hpp"
 
 #include <datetime.h>
 
 namespace taskmill::py_binding {
 
 namespace {
-
-bool interpreter_gone() {
-#if PY_VERSION_HEX >= 0x030D0000
-  return !Py_IsInitialized() || Py_IsFinalizing();
-#else
-  return !Py_IsInitialized() || _Py_IsFinalizing();
-#endif
-}
 
 py::object decimal_type() {
   // Looked up per call (rare: only decimal attributes); no interpreter object is cached statically.

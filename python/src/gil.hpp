@@ -8,6 +8,16 @@
 
 namespace taskmill::py_binding {
 
+// True once the interpreter is finalizing or gone: Python objects can then no longer be released
+// (their owners let them go without a decref instead of crashing at exit).
+inline bool interpreter_gone() {
+#if PY_VERSION_HEX >= 0x030D0000
+  return !Py_IsInitialized() || Py_IsFinalizing();
+#else
+  return !Py_IsInitialized() || _Py_IsFinalizing();
+#endif
+}
+
 class GilGuard {
  public:
   GilGuard() : acquired_(PyGILState_Check() == 0) {

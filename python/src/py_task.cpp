@@ -12,14 +12,6 @@
 namespace taskmill::py_binding {
 
 namespace {
-bool interpreter_gone() {
-#if PY_VERSION_HEX >= 0x030D0000
-  return !Py_IsInitialized() || Py_IsFinalizing();
-#else
-  return !Py_IsInitialized() || _Py_IsFinalizing();
-#endif
-}
-
 std::vector<std::string> format_backtrace(py::handle exc) {
   std::vector<std::string> lines;
   try {

@@ -28,7 +28,11 @@ _loaded: dict[str, ctypes.CDLL] = {}
 
 def get_include() -> str:
     """The folder holding taskmill's C++ headers (``taskmill/core/...``)."""
-    return str(Path(__file__).parent / "include")
+    installed = Path(__file__).parent / "include"
+    if installed.is_dir():
+        return str(installed)
+    # Running from a source checkout (PYTHONPATH=python): the headers are in cpp/include.
+    return str(Path(__file__).resolve().parents[2] / "cpp" / "include")
 
 
 def get_library_dir() -> str:
