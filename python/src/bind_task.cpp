@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "convert.hpp"
+#include "py_model.hpp"
 #include "py_task.hpp"
 #include "taskmill/core/executor.hpp"
 #include "taskmill/core/halt.hpp"
@@ -11,9 +12,11 @@ namespace taskmill::py_binding {
 
 namespace {
 
+Attribute parse_attribute(const std::string& task, py::handle decl);
+
 // Type descriptors come from taskmill/attributes.py: "int", ("list", inner), ("optional", inner),
-// ("union", [options]), ("custom", name).
-Type parse_type(py::handle desc) {
+// ("union", [options]), ("custom", name), ("group", [attribute declarations]).
+Type parse_type(const std::string& task, py::handle desc) {
   if (py::isinstance<py::str>(desc)) {
     const std::string k = py::str(desc);
     static const std::pair<const char*, Type::Kind> simple[] = {
@@ -22,28 +25,54 @@ Type parse_type(py::handle desc) {
         {"dict", Type::Kind::Dict},       {"decimal", Type::Kind::Decimal}, {"date", Type::Kind::Date},
         {"datetime", Type::Kind::DateTime}, {"time", Type::Kind::Time}};
     for (const auto& [name, kind] : simple)
-      if (k == name) return Type{kind, {}, {}};
+      if (k == name) return Type{kind, {}, {}, {}, {}};
     throw py::type_error("unknown attribute type '" + k + "'");
   }
   auto t = desc.cast<py::tuple>();
   const std::string k = py::str(t[0]);
-  if (k == "list") return Type::list_of(parse_type(t[1]));
-  if (k == "optional") return Type::optional(parse_type(t[1]));
+  if (k == "list") return Type::list_of(parse_type(task, t[1]));
+  if (k == "optional") return Type::optional(parse_type(task, t[1]));
+  if (k == "group") {
+    std::vector<Attribute> fields;
+    for (auto f : t[1]) fields.push_back(parse_attribute(task, f));
+    return Type::group(std::move(fields));
+  }
   if (k == "custom") return Type::custom_named(py::str(t[1]));
   if (k == "union") {
     std::vector<Type> options;
-    for (auto o : t[1]) options.push_back(parse_type(o));
+    for (auto o : t[1]) options.push_back(parse_type(task, o));
     return Type::one_of(std::move(options));
   }
   throw py::type_error("unknown attribute type '" + k + "'");
 }
 
-Attribute parse_attribute(py::handle decl) {
+// Validators are compiled here, in declaration order: the core compiles the named ones (checking
+// their options), a `validate=` callable is wrapped as it is.
+void parse_validators(const std::string& where, py::handle list, Attribute& a) {
+  for (auto item : list) {
+    auto pair = item.cast<py::tuple>();
+    const std::string name = py::str(pair[0]);
+    if (name == "validate") {
+      if (!PyCallable_Check(pair[1].ptr())) throw DefinitionError(where + ": validate must be a callable");
+      a.validators.push_back(python_validate(py::reinterpret_borrow<py::object>(pair[1])));
+      continue;
+    }
+    const Value options = to_value_deep(pair[1]);
+    if (options.is_bool() && !options.as_bool()) continue;  // presence=False: declared off
+    if (options.is_foreign())
+      throw DefinitionError(where + ": validator '" + name + "' options must be data (bool, str, number, list, dict), not " +
+                            options.type_name());
+    a.validators.push_back(compile_validator(where, name, options, a.required));
+  }
+}
+
+Attribute parse_attribute(const std::string& task, py::handle decl) {
   auto d = decl.cast<py::dict>();
   Attribute a;
   a.name = py::str(d["name"]);
-  a.type = parse_type(d["type"]);
+  a.type = parse_type(task + "." + a.name, d["type"]);
   a.required = d["required"].cast<bool>();
+  if (d.contains("validators")) parse_validators(task + "." + a.name, d["validators"], a);
   if (d.contains("default_factory")) {
     auto factory = std::make_shared<const PyForeign>(py::reinterpret_borrow<py::object>(d["default_factory"]));
     a.default_factory = [factory] {
@@ -90,6 +119,7 @@ Callback parse_callback(py::handle entry) {
 }  // namespace
 
 Middleware python_middleware(py::object fn) {
+  if (py::isinstance<NativeMiddleware>(fn)) return fn.cast<const NativeMiddleware&>().fn;
   auto held = std::make_shared<const PyForeign>(std::move(fn));
   return [held](Run& run, const std::function<void()>& next) {
     py::gil_scoped_acquire gil;
@@ -103,11 +133,14 @@ Middleware python_middleware(py::object fn) {
 }
 
 TaskSpecPtr build_py_spec(const std::string& name, const std::string& origin, py::object cls, py::list attributes,
-                          py::dict options, py::dict callbacks, py::list middlewares, bool has_rollback) {
+                          py::dict options, py::dict callbacks, py::list middlewares, bool has_rollback,
+                          py::object retry_on) {
   auto spec = std::make_shared<TaskSpec>();
   spec->name = name;
   spec->origin = origin;
-  for (auto decl : attributes) spec->attributes.push_back(parse_attribute(decl));
+  for (auto decl : attributes) spec->attributes.push_back(parse_attribute(name, decl));
+  prepare_attributes(name, spec->attributes);
+  spec->retry_on = parse_retry_on(name, retry_on);
   spec->options = parse_task_options(name, to_value_deep(options).as_dict());
   for (auto [event_name, entries] : callbacks) {
     auto event = parse_event(py::str(event_name).cast<std::string>());
@@ -122,6 +155,10 @@ TaskSpecPtr build_py_spec(const std::string& name, const std::string& origin, py
     py::str n(a.name);
     PyUnicode_InternInPlace(&n.ptr());
     klass->attribute_names.push_back(std::move(n));
+  }
+  for (auto decl : attributes) {
+    auto d = decl.cast<py::dict>();
+    klass->wrappers.push_back(d.contains("wrap") ? py::reinterpret_borrow<py::object>(d["wrap"]) : py::none());
   }
   klass->has_rollback = has_rollback;
   klass->work_name = py::str("work");
@@ -228,13 +265,14 @@ void bind_task(py::module_& m) {
   m.def(
       "register_task",
       [](const std::string& name, const std::string& origin, py::object cls, py::list attributes, py::dict options,
-         py::dict callbacks, py::list middlewares, bool has_rollback) {
-        auto spec = build_py_spec(name, origin, std::move(cls), attributes, options, callbacks, middlewares, has_rollback);
+         py::dict callbacks, py::list middlewares, bool has_rollback, py::object retry_on) {
+        auto spec = build_py_spec(name, origin, std::move(cls), attributes, options, callbacks, middlewares, has_rollback,
+                                  std::move(retry_on));
         Registry::global().add(spec);
         return std::const_pointer_cast<TaskSpec>(TaskSpecPtr(spec));
       },
       py::arg("name"), py::arg("origin"), py::arg("cls"), py::arg("attributes"), py::arg("options"),
-      py::arg("callbacks"), py::arg("middlewares"), py::arg("has_rollback"));
+      py::arg("callbacks"), py::arg("middlewares"), py::arg("has_rollback"), py::arg("retry_on") = py::none());
 
   m.def("find_task", [](const std::string& name) -> py::object {
     auto spec = Registry::global().find(name);

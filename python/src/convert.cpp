@@ -141,11 +141,17 @@ Value to_value_deep(py::handle obj) {
 Value::Dict to_dict_shallow(py::handle mapping, const char* what) {
   Value::Dict out;
   if (mapping.is_none()) return out;
-  for (auto item : py::reinterpret_borrow<py::dict>(mapping)) {
-    if (!PyUnicode_Check(item.first.ptr()))
-      throw py::type_error(std::string(what) + " keys must be str, not " +
-                           std::string(py::str(py::type::handle_of(item.first).attr("__name__"))));
-    out.insert_or_assign(item.first.cast<std::string>(), to_value_shallow(item.second));
+  // The C API directly: this runs for every keyword argument of every execute.
+  PyObject* key = nullptr;
+  PyObject* item = nullptr;
+  Py_ssize_t pos = 0;
+  while (PyDict_Next(mapping.ptr(), &pos, &key, &item)) {
+    if (!PyUnicode_Check(key))
+      throw py::type_error(std::string(what) + " keys must be str, not " + std::string(Py_TYPE(key)->tp_name));
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(key, &size);
+    if (data == nullptr) throw py::error_already_set();
+    out.insert_or_assign(std::string(data, static_cast<std::size_t>(size)), to_value_shallow(item));
   }
   return out;
 }

@@ -13,6 +13,7 @@ void bind_result(py::module_& m);
 void bind_config(py::module_& m);
 void bind_jobs(py::module_& m);
 void bind_worker(py::module_& m);
+void bind_model(py::module_& m);
 }  // namespace taskmill::py_binding
 
 PYBIND11_MODULE(_core, m) {
@@ -39,4 +40,5 @@ PYBIND11_MODULE(_core, m) {
   bind_config(m);
   bind_jobs(m);
   bind_worker(m);
+  bind_model(m);
 }

@@ -1,5 +1,7 @@
 #include "py_task.hpp"
 
+#include <optional>
+
 #include <pybind11/stl.h>
 
 #include "convert.hpp"
@@ -35,12 +37,14 @@ PyTaskClass::~PyTaskClass() {
   if (interpreter_gone()) {
     cls.release();
     for (auto& n : attribute_names) n.release();
+    for (auto& w : wrappers) w.release();
     work_name.release();
     return;
   }
   py::gil_scoped_acquire gil;
   cls = py::object();
   attribute_names.clear();
+  wrappers.clear();
   work_name = py::object();
 }
 
@@ -114,13 +118,48 @@ PyTask::~PyTask() {
 
 void PyTask::work() {
   GilGuard gil;
+  struct InWork {  // marks the work site, and on leaving drops an interruption that came too late
+    PyWorkSite& site;
+    explicit InWork(PyWorkSite& s) : site(s) {
+      site.in_work = true;
+      site.thread_id = PyThread_get_thread_ident();
+    }
+    ~InWork() {
+      site.in_work = false;
+      if (!site.pending_message.empty()) PyThreadState_SetAsyncExc(site.thread_id, nullptr);
+    }
+  };
+  std::optional<InWork> in_work;
+  if (site_) in_work.emplace(*site_);
   try {
+    if (run().stop_requested()) {  // the deadline passed before work began (in a callback)
+      PyErr_SetString(PyExc_TimeoutError, site_ && !site_->pending_message.empty() ? site_->pending_message.c_str() : "stopped");
+      throw py::error_already_set();
+    }
     py::object ignored = py::reinterpret_steal<py::object>(
         PyObject_CallMethodNoArgs(instance_.ptr(), klass_->work_name.ptr()));
     if (!ignored) throw py::error_already_set();
   } catch (py::error_already_set& e) {
+    // The asynchronous TimeoutError carries no message; give it the deadline's.
+    if (site_ && !site_->pending_message.empty() && e.matches(PyExc_TimeoutError) && py::len(e.value().attr("args")) == 0)
+      e.value().attr("args") = py::make_tuple(site_->pending_message);
     rethrow_in_core(e, &run());
   }
+}
+
+std::shared_ptr<const Interrupter> PyTask::interrupter() {
+  if (!site_) site_ = std::make_shared<PyWorkSite>();
+  std::weak_ptr<PyWorkSite> weak = site_;
+  return std::make_shared<const Interrupter>([weak](const std::string& message) {
+    if (interpreter_gone()) return;
+    py::gil_scoped_acquire gil;
+    auto site = weak.lock();
+    if (!site) return;
+    site->pending_message = message;
+    // Raised in the work's thread at its next bytecode boundary (a blocking C call such as
+    // time.sleep finishes first). See docs/middlewares.md.
+    if (site->in_work) PyThreadState_SetAsyncExc(site->thread_id, PyExc_TimeoutError);
+  });
 }
 
 void PyTask::rollback() {
@@ -137,6 +176,7 @@ void PyTask::on_attributes_bound() {
   const auto& values = run().attributes();
   for (std::size_t i = 0; i < values.size(); ++i) {
     py::object v = to_py(values[i]);
+    if (!klass_->wrappers.empty() && !klass_->wrappers[i].is_none() && !v.is_none()) v = klass_->wrappers[i](v);
     if (PyObject_SetAttr(instance_.ptr(), klass_->attribute_names[i].ptr(), v.ptr()) != 0) throw py::error_already_set();
   }
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <pybind11/pybind11.h>
@@ -19,6 +20,9 @@ namespace py = pybind11;
 struct PyTaskClass {
   py::object cls;
   std::vector<py::object> attribute_names;  // interned str, in declaration order
+  // Per attribute: a callable turning the resolved value into what `self.<name>` holds (an
+  // attribute group's class), or None.
+  std::vector<py::object> wrappers;
   py::object work_name;                     // interned "work"
   bool has_rollback = false;
   ~PyTaskClass();
@@ -32,6 +36,14 @@ struct RunHandle {
   Run& get() const;
 };
 
+// Where a Python task's `work` runs, for the Timeout middleware's timer thread. Guarded by the GIL:
+// the timer raises TimeoutError in the thread only while `in_work` holds, and `work` clears any
+// exception still pending when it ends, so the interruption can never land outside `work`.
+struct PyWorkSite {
+  bool in_work = false;
+  unsigned long thread_id = 0;
+  std::string pending_message;  // the message the raised TimeoutError gets (set under the GIL)
+};
 // The run that `task` (a Python task instance, or a RunHandle) is executing on this thread.
 // Throws RuntimeError when it is not running (kept past its run, or used from another thread).
 Run& run_of(py::handle task);
@@ -45,12 +57,14 @@ class PyTask final : public Task {
   void rollback() override;
   bool has_rollback() const override { return klass_->has_rollback; }
   void on_attributes_bound() override;
+  std::shared_ptr<const Interrupter> interrupter() override;
 
   const py::object& instance() const { return instance_; }
 
  private:
   std::shared_ptr<const PyTaskClass> klass_;
   py::object instance_;
+  std::shared_ptr<PyWorkSite> site_;  // made by interrupter(), only for runs under a Timeout
 };
 
 // The Python exception type raised by `self.fail()` / `self.skip()` to unwind `work`.
@@ -64,7 +78,8 @@ py::object python_view(Run& run);
 
 // Builds a TaskSpec from a Python class declaration (see taskmill/task.py for the shape).
 TaskSpecPtr build_py_spec(const std::string& name, const std::string& origin, py::object cls, py::list attributes,
-                          py::dict options, py::dict callbacks, py::list middlewares, bool has_rollback);
+                          py::dict options, py::dict callbacks, py::list middlewares, bool has_rollback,
+                          py::object retry_on = py::none());
 
 // A Python callable (task, call_next) as a core middleware.
 Middleware python_middleware(py::object fn);

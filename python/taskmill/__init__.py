@@ -15,8 +15,10 @@ Define a task::
 """
 
 from taskmill._core import Context, Result, UnknownTaskError, DefinitionError
-from taskmill.attributes import DeclarationError, optional, required
+from taskmill import middlewares
+from taskmill.attributes import DeclarationError, Group, optional, required
 from taskmill.callbacks import (
+    Callback,
     before_execution,
     before_validation,
     on_bad,
@@ -33,6 +35,8 @@ from taskmill.client import push
 from taskmill.config import configure
 from taskmill.stats import clear_death_handlers, dead_set, on_death, retry_set, scheduled_set, stats
 from taskmill.worker import Worker
+from taskmill.coercions import register_coercion, register_validator
+from taskmill.retry import RetryOn
 from taskmill.faults import FailFault, Fault, SkipFault
 from taskmill.registry import task, task_names
 from taskmill.task import Job, Task
@@ -45,6 +49,7 @@ __all__ = [
     "required", "optional", "configure", "task", "task_names",
     "push", "Worker", "stats", "retry_set", "scheduled_set", "dead_set", "on_death", "clear_death_handlers",
     "testing",
+    "Group", "Callback", "RetryOn", "register_coercion", "register_validator", "middlewares",
     "before_validation", "before_execution", "on_complete", "on_interrupted", "on_executed",
     "on_success", "on_skipped", "on_failed", "on_good", "on_bad",
 ]

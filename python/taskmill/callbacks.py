@@ -64,3 +64,41 @@ def collect(namespace: dict[str, Any]) -> dict[str, list[tuple[Any, Any, Any]]]:
         for event, if_, unless in getattr(value, _MARK, ()):
             found.setdefault(event, []).append((value, if_, unless))
     return found
+
+
+class Callback:
+    """A callback registered at class level, with conditions::
+
+        class T(tm.Task, callbacks={"on_failed": [tm.Callback(alert, if_=is_urgent), "log_it"]}):
+            ...
+
+    ``fn`` is a callable taking the task, or the name of a task method.
+    """
+
+    __slots__ = ("fn", "if_", "unless")
+
+    def __init__(self, fn: Any, *, if_: Any = None, unless: Any = None) -> None:
+        self.fn = fn
+        self.if_ = if_
+        self.unless = unless
+
+
+def from_class_option(task_name: str, given: Any) -> dict[str, list[tuple[Any, Any, Any]]]:
+    """The ``callbacks=`` class option as the core's entries: ``{event: [(fn, if_, unless)]}``."""
+    if given is None:
+        return {}
+    if not isinstance(given, dict):
+        raise TypeError(f"{task_name}: callbacks must be a dict of event -> callables, not {type(given).__name__}")
+    found: dict[str, list[tuple[Any, Any, Any]]] = {}
+    for event, entries in given.items():
+        if event not in EVENTS:
+            raise TypeError(f"{task_name}: unknown callback event {event!r}; events: {', '.join(EVENTS)}")
+        for entry in entries if isinstance(entries, (list, tuple)) else [entries]:
+            cb = entry if isinstance(entry, Callback) else Callback(entry)
+            fn = cb.fn
+            if isinstance(fn, str):
+                fn = (lambda name: lambda task: getattr(task, name)())(fn)
+            elif not callable(fn):
+                raise TypeError(f"{task_name}: callback for {event} must be callable or a method name, not {fn!r}")
+            found.setdefault(event, []).append((fn, _condition(cb.if_), _condition(cb.unless)))
+    return found

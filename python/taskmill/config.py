@@ -45,7 +45,7 @@ def configure(*, log_format: str | None = None, log_level: str | None = None, lo
     except ValueError:
         raise
     if middlewares is not None:
-        if not all(callable(m) for m in middlewares):
+        if not all(callable(m) or isinstance(m, _core.NativeMiddleware) for m in middlewares):
             raise TypeError("middlewares must be callables (task, call_next)")
         _core.set_middlewares(list(middlewares))
 

@@ -15,6 +15,7 @@ from taskmill import attributes as _attributes
 from taskmill import callbacks as _callbacks
 from taskmill import client as _client
 from taskmill import faults as _faults
+from taskmill.retry import RetryOn
 from taskmill._core import Context, Result
 
 _OPTION_NAMES = ("queue", "retry", "retry_queue", "dead", "backtrace", "tags", "breakpoints")
@@ -38,7 +39,9 @@ class Task(_client.Enqueueing):
 
     Class keyword arguments: ``name`` (registered name, default the class name), ``queue``,
     ``retry``, ``retry_queue``, ``dead``, ``backtrace``, ``tags``, ``breakpoints``,
-    ``middlewares``; ``abstract=True`` declares a base class that is not registered.
+    ``middlewares``, ``callbacks`` (``{event: [callable | method name | tm.Callback]}``),
+    ``retry_on`` (a ``tm.RetryOn``); ``abstract=True`` declares a base class that is not
+    registered.
     """
 
     Fault: ClassVar[type[_faults.Fault]] = _faults.Fault
@@ -50,9 +53,11 @@ class Task(_client.Enqueueing):
     _options: ClassVar[dict[str, Any]] = {}
     _callbacks: ClassVar[dict[str, list[tuple[Any, Any, Any]]]] = {}
     _middlewares: ClassVar[list[Any]] = []
+    _retry_on: ClassVar[RetryOn | None] = None
 
     def __init_subclass__(cls, *, abstract: bool = False, name: str | None = None,
-                          middlewares: list[Any] | None = None, _native: _core.TaskSpec | None = None,
+                          middlewares: list[Any] | None = None, callbacks: dict[str, Any] | None = None,
+                          retry_on: RetryOn | None = None, _native: _core.TaskSpec | None = None,
                           **options: Any) -> None:
         super().__init_subclass__()
         parent = next(b for b in cls.__mro__[1:] if issubclass(b, Task))
@@ -61,11 +66,19 @@ class Task(_client.Enqueueing):
         if unknown:
             raise _attributes.DeclarationError(
                 f"{cls.__qualname__}: unknown class option(s) {', '.join(sorted(unknown))}; "
-                f"known: name, abstract, middlewares, {', '.join(_OPTION_NAMES)}")
+                f"known: name, abstract, middlewares, callbacks, retry_on, {', '.join(_OPTION_NAMES)}")
         cls._options = {**parent._options, **options}
         cls._attribute_decls = _declare_attributes(cls, parent, name or cls.__name__)
-        cls._callbacks = _merge_callbacks(parent._callbacks, _callbacks.collect(cls.__dict__))
+        task_name = name or cls.__name__
+        cls._callbacks = _merge_callbacks(
+            _merge_callbacks(parent._callbacks, _callbacks.from_class_option(task_name, callbacks)),
+            _callbacks.collect(cls.__dict__))
         cls._middlewares = [*parent._middlewares, *(middlewares or [])]
+        if not all(callable(m) or isinstance(m, _core.NativeMiddleware) for m in cls._middlewares):
+            raise TypeError(f"{task_name}: middlewares must be callables (task, call_next) or tm.middlewares.*")
+        if retry_on is not None and not isinstance(retry_on, RetryOn):
+            raise TypeError(f"{task_name}: retry_on must be a tm.RetryOn, not {type(retry_on).__name__}")
+        cls._retry_on = retry_on if retry_on is not None else parent._retry_on
         if _native is not None:
             cls._spec = _native
             return
@@ -78,7 +91,8 @@ class Task(_client.Enqueueing):
                 "(or pass abstract=True for a base class)")
         cls._spec = _core.register_task(
             name or cls.__name__, f"{cls.__module__}.{cls.__qualname__}", cls, cls._attribute_decls,
-            cls._options, cls._callbacks, cls._middlewares, callable(getattr(cls, "rollback", None)))
+            cls._options, cls._callbacks, cls._middlewares, callable(getattr(cls, "rollback", None)),
+            None if cls._retry_on is None else cls._retry_on.describe())
 
     # -- running ---------------------------------------------------------------------------
 

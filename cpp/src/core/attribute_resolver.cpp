@@ -25,26 +25,76 @@ Value ResolvedAttributes::errors_value() const {
   return Value(std::move(out));
 }
 
+namespace {
+
+const Type& group_type(const Type& type) {
+  return type.kind == Type::Kind::Optional ? type.args.at(0) : type;
+}
+
+// One attribute: its value (or default), coerced and validated. Problems go to `errors` under
+// `key` (a group's fields under "key.field"); returns null when resolution failed.
+Value resolve_one(const Attribute& attr, const Value* given, const std::string& key, AttributeErrors& errors) {
+  // `input` points at the given value, or at the default made for this run (never copied twice:
+  // coercion makes the one copy the run keeps).
+  Value made;
+  const Value* input = given;
+  if ((!input || input->is_null()) && attr.has_default()) {
+    made = attr.make_default();
+    input = &made;
+  }
+  Value value;
+  if (!input || input->is_null()) {
+    if (attr.required) {
+      errors.push_back({key, {"is required"}});
+      return Value();
+    }
+  } else if (const Type& g = group_type(attr.type); g.kind == Type::Kind::Group) {
+    // Resolved here rather than in coerce() so each field's problem is reported under its own key.
+    std::optional<Value> plain = input->is_foreign() ? input->resolved() : std::optional<Value>(*input);
+    if (!plain || !plain->is_dict()) {
+      errors.push_back({key, {"could not coerce into a group (expected a mapping)"}});
+      return Value();
+    }
+    AttributeErrors nested;
+    value = resolve_group(*g.fields, plain->as_dict(), nested);
+    if (!nested.empty()) {
+      for (auto& [field, messages] : nested) errors.push_back({key + "." + field, std::move(messages)});
+      return Value();
+    }
+  } else {
+    Coerced coerced = coerce(*input, attr.type);
+    if (!coerced.ok()) {
+      errors.push_back({key, {std::move(coerced.error)}});
+      return Value();
+    }
+    value = std::move(*coerced.value);
+  }
+  if (!attr.validators.empty()) {
+    std::vector<std::string> problems;
+    run_validators(attr.validators, value, problems);
+    if (!problems.empty()) {
+      errors.push_back({key, std::move(problems)});
+      return Value();
+    }
+  }
+  return value;
+}
+
+}  // namespace
+
+Value resolve_group(const std::vector<Attribute>& fields, const Value::Dict& input, AttributeErrors& errors) {
+  Value::Dict out;
+  for (const auto& field : fields) {
+    auto it = input.find(field.name);
+    out.insert_or_assign(field.name, resolve_one(field, it == input.end() ? nullptr : &it->second, field.name, errors));
+  }
+  return Value(std::move(out));
+}
+
 ResolvedAttributes resolve_attributes(const TaskSpec& spec, const Context& context) {
   ResolvedAttributes out;
   out.values.reserve(spec.attributes.size());
-  for (const auto& attr : spec.attributes) {
-    const Value* given = context.find(attr.name);
-    Value value = given ? *given : Value();
-    if (value.is_null() && attr.has_default()) value = attr.make_default();
-    if (value.is_null()) {
-      if (attr.required) out.errors.push_back({attr.name, {"is required"}});
-      out.values.emplace_back();
-      continue;
-    }
-    Coerced coerced = coerce(value, attr.type);
-    if (!coerced.ok()) {
-      out.errors.push_back({attr.name, {coerced.error}});
-      out.values.emplace_back();
-      continue;
-    }
-    out.values.push_back(std::move(*coerced.value));
-  }
+  for (const auto& attr : spec.attributes) out.values.push_back(resolve_one(attr, context.find(attr.name), attr.name, out.errors));
   return out;
 }
 

@@ -7,6 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "coercion_rules.hpp"
+#include "taskmill/core/attribute_resolver.hpp"
+#include "taskmill/core/coercion_registry.hpp"
+
 namespace taskmill {
 
 namespace {
@@ -20,25 +24,34 @@ std::string lower_trimmed(const std::string& s) {
   return out;
 }
 
-// Strict decimal integer: optional sign, digits only ("1.5", "1e3", "" are rejected).
+std::string_view trimmed(std::string_view s) {
+  const auto begin = s.find_first_not_of(" \t\n\r");
+  if (begin == std::string_view::npos) return {};
+  return s.substr(begin, s.find_last_not_of(" \t\n\r") - begin + 1);
+}
+
+// Strict decimal integer: optional sign, digits only ("1.5", "1e3", "" are rejected). Parsed in
+// place: numbers arrive as text on every job, so no copy is made.
 std::optional<std::int64_t> parse_int(const std::string& text) {
-  std::string s = lower_trimmed(text);
+  std::string_view s = trimmed(text);
   if (s.empty()) return std::nullopt;
-  const char* first = s.data();
-  if (*first == '+') ++first;
+  const bool plus = s.front() == '+';
+  if (plus) s.remove_prefix(1);
+  if (s.empty() || (plus && s.front() == '-')) return std::nullopt;  // "+", "+-5"
   std::int64_t out = 0;
-  auto [ptr, ec] = std::from_chars(first, s.data() + s.size(), out);
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
   return out;
 }
 
 std::optional<double> parse_float(const std::string& text) {
-  std::string s = lower_trimmed(text);
+  std::string_view s = trimmed(text);
   if (s.empty()) return std::nullopt;
-  const char* first = s.data();
-  if (*first == '+') ++first;
+  const bool plus = s.front() == '+';
+  if (plus) s.remove_prefix(1);
+  if (s.empty() || (plus && s.front() == '-')) return std::nullopt;  // "+", "+-5"
   double out = 0;
-  auto [ptr, ec] = std::from_chars(first, s.data() + s.size(), out);
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(out)) return std::nullopt;
   return out;
 }
@@ -131,10 +144,37 @@ Coerced to_union(const Value& v, const Type& type) {
   return Coerced::failure("could not coerce into any of " + type.name());
 }
 
-}  // namespace
+Coerced to_custom(const Value& v, const Type& type) {
+  auto coercion = type.coercion ? type.coercion : find_coercion(type.custom);
+  if (!coercion) return Coerced::failure("has no coercion named '" + type.custom + "'");
+  return coercion->fn(v);
+}
 
-// Kinds handled without looking inside foreign objects (they pass them through untouched).
-static bool passes_foreign(const Type& type) { return type.kind == Type::Kind::Any; }
+Coerced to_group(const Value& v, const Type& type) {
+  if (!v.is_dict()) return Coerced::failure("could not coerce into a group (expected a mapping)");
+  AttributeErrors errors;
+  Value out = resolve_group(*type.fields, v.as_dict(), errors);
+  if (errors.empty()) return Coerced::success(std::move(out));
+  std::string message;
+  for (const auto& [name, messages] : errors)
+    for (const auto& m : messages) message += (message.empty() ? "" : ", ") + name + " " + m;
+  return Coerced::failure(message);
+}
+
+// Kinds handled without looking inside foreign objects: Any passes them through untouched, and a
+// custom coercion receives the caller's object as it is.
+// Optional and Union defer the decision to their options.
+bool passes_foreign(const Type& type) {
+  switch (type.kind) {
+    case Type::Kind::Any:
+    case Type::Kind::Custom:
+    case Type::Kind::Optional:
+    case Type::Kind::Union: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
 
 Coerced coerce(const Value& input, const Type& type) {
   if (input.is_foreign() && !passes_foreign(type)) {
@@ -156,10 +196,14 @@ Coerced coerce(const Value& input, const Type& type) {
     case Type::Kind::Dict:
       if (input.is_dict()) return Coerced::success(input);
       return Coerced::failure("could not coerce into a dict");
-    default:
-      if (static_cast<int>(input.kind()) != 0 && type.name() == input.type_name()) return Coerced::success(input);
-      return Coerced::failure("could not coerce into " + type.name());
+    case Type::Kind::Decimal: return coercion_rules::to_decimal(input);
+    case Type::Kind::Date: return coercion_rules::to_date(input);
+    case Type::Kind::DateTime: return coercion_rules::to_datetime(input);
+    case Type::Kind::Time: return coercion_rules::to_time(input);
+    case Type::Kind::Custom: return to_custom(input, type);
+    case Type::Kind::Group: return to_group(input, type);
   }
+  return Coerced::failure("could not coerce into " + type.name());
 }
 
 }  // namespace taskmill

@@ -4,6 +4,7 @@
 #include <cxxabi.h>
 
 #include <cstdlib>
+#include <thread>
 
 #include "taskmill/core/attribute_resolver.hpp"
 #include "taskmill/core/chain.hpp"
@@ -39,6 +40,15 @@ std::string demangle(const char* mangled) {
   return status == 0 && name ? std::string(name.get()) : std::string(mangled);
 }
 
+// The cause for the C++ exception being handled (call only inside a catch block).
+ErrorCause native_cause(const std::exception& e) {
+  ErrorCause cause;
+  cause.type_name = demangle(typeid(e).name());
+  cause.message = e.what();
+  cause.native = std::current_exception();
+  return cause;
+}
+
 // Takes on the outcome of a nested run that ended strictly in a Fault.
 void adopt_fault(Run& run, const ResultPtr& other) {
   Result& r = run.result();
@@ -62,11 +72,7 @@ void guarded(Run& run, Step&& step) {
   } catch (const ForeignError& error) {
     run.fail_with(error.cause());
   } catch (const std::exception& e) {
-    auto cause = std::make_shared<ErrorCause>();
-    cause->type_name = demangle(typeid(e).name());
-    cause->message = e.what();
-    cause->native = std::current_exception();
-    run.fail_with(std::move(cause));
+    run.fail_with(std::make_shared<ErrorCause>(native_cause(e)));
   } catch (...) {
     auto cause = std::make_shared<ErrorCause>();
     cause->type_name = "unknown exception";
@@ -93,19 +99,57 @@ Run* Run::current() { return t_current_run; }
 class Lifecycle {
  public:
   static void body(Run& run) {
+    bool worked = false;  // rollback undoes what work did: nothing to undo when it never ran
     guarded(run, [&] {
       fire(run, Event::BeforeValidation);
       if (halted(run)) return;
       if (!bind_attributes(run)) return;
       fire(run, Event::BeforeExecution);
       if (halted(run)) return;
-      run.task()->work();
+      worked = true;
+      work_with_retries(run);
     });
-    if (run.result().failed() && run.task()->has_rollback()) guarded(run, [&] { run.task()->rollback(); });
+    if (worked && run.result().failed() && run.task()->has_rollback()) guarded(run, [&] { run.task()->rollback(); });
     guarded(run, [&] { ending_callbacks(run); });
   }
 
  private:
+  // `work`, run again on an error the spec's retry_on matches, until its limit.
+  static void work_with_retries(Run& run) {
+    const RetryOn& policy = run.spec().retry_on;
+    if (!policy.enabled()) return run.task()->work();  // the common case pays nothing more
+    for (;;) {
+      try {
+        return run.task()->work();
+      } catch (const HaltSignal&) {
+        throw;  // an outcome, not an error
+      } catch (const Fault&) {
+        throw;
+      } catch (const ForeignError& error) {
+        if (!retry_after(run, *error.cause())) throw;
+      } catch (const std::exception& e) {
+        if (!retry_after(run, native_cause(e))) throw;
+      }
+    }
+  }
+
+  // Whether to retry after `cause`; waits the backoff delay first.
+  static bool retry_after(Run& run, const ErrorCause& cause) {
+    const RetryOn& policy = run.spec().retry_on;
+    Result& r = run.result();
+    if (r.retries >= policy.limit || run.stop_requested()) return false;
+    if (policy.matches && !policy.matches(cause)) return false;
+    ++r.retries;
+    // Waited in short slices so a Timeout (or a worker shutting down) ends the wait early.
+    constexpr double kSlice = 0.01;
+    for (double left = policy.delay_for(r.retries); left > 0 && !run.stop_requested(); left -= kSlice) {
+      const double step = left < kSlice ? left : kSlice;
+      if (policy.wait) policy.wait(step);
+      else std::this_thread::sleep_for(std::chrono::duration<double>(step));
+    }
+    return !run.stop_requested();
+  }
+
   static bool bind_attributes(Run& run) {
     ResolvedAttributes resolved = resolve_attributes(run.spec(), run.context());
     if (!resolved.ok()) {

@@ -22,6 +22,7 @@ std::string Type::name() const {
       return s + "]";
     }
     case Kind::Custom: return custom;
+    case Kind::Group: return "group";
   }
   return "?";
 }

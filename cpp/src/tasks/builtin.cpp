@@ -19,7 +19,6 @@ class Sleep final : public Task {
  public:
   void work() override {
     const double seconds = attribute("seconds").as_float();
-    if (seconds < 0) fail("seconds must be at least 0", {{"seconds", Value(seconds)}});
     // Sleep in short slices so a Timeout or a shutdown can stop the task cooperatively.
     using Clock = std::chrono::steady_clock;
     const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
@@ -36,7 +35,7 @@ class Sleep final : public Task {
 void register_builtin_tasks(Registry& registry) {
   registry.add(std::make_shared<const TaskSpec>(make_spec<Noop>("taskmill.Noop")));
   registry.add(std::make_shared<const TaskSpec>(
-      make_spec<Sleep>("taskmill.Sleep", {Attribute::required_attr("seconds", Type::floating())})));
+      make_spec<Sleep>("taskmill.Sleep", {Attribute::required_attr("seconds", Type::floating()).validate("numeric", Value::Dict{{"min", Value(0)}})})));
 }
 
 }  // namespace taskmill

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "taskmill/core/context.hpp"
@@ -10,10 +11,13 @@
 
 namespace taskmill {
 
+// attribute → messages, in declaration order of the attributes that have errors. A group's field
+// is named "group.field".
+using AttributeErrors = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
 struct ResolvedAttributes {
   std::vector<Value> values;  // in declaration order (null where resolution failed)
-  // attribute → messages, in declaration order of the attributes that have errors
-  std::vector<std::pair<std::string, std::vector<std::string>>> errors;
+  AttributeErrors errors;
 
   bool ok() const { return errors.empty(); }
   // "user_id is required. email is an invalid format"
@@ -23,5 +27,9 @@ struct ResolvedAttributes {
 };
 
 ResolvedAttributes resolve_attributes(const TaskSpec& spec, const Context& context);
+
+// Resolves one group's fields from a mapping, with the same rules as a task's attributes;
+// returns the resolved mapping and appends problems (keyed by field name) to `errors`.
+Value resolve_group(const std::vector<Attribute>& fields, const Value::Dict& input, AttributeErrors& errors);
 
 }  // namespace taskmill

@@ -23,6 +23,7 @@ TaskSpec make_spec(std::string name, std::vector<Attribute> attributes = {}, Tas
   spec.name = std::move(name);
   spec.origin = "C++";
   spec.attributes = std::move(attributes);
+  prepare_attributes(spec.name, spec.attributes);  // declaration mistakes throw DefinitionError here
   spec.options = std::move(options);
   spec.factory = [](Run&) { return std::make_unique<T>(); };
   return spec;

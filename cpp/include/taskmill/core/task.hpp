@@ -4,12 +4,18 @@
 // Inside `work`, `fail` / `skip` end the run with that status; any exception fails it.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "taskmill/core/run.hpp"
 
 namespace taskmill {
+
+// Stops a running `work` from another thread (used by the Timeout middleware). It must be safe to
+// call from any thread at any time, also after the run ended (it then does nothing).
+using Interrupter = std::function<void(const std::string& message)>;
 
 class Task {
  public:
@@ -22,6 +28,11 @@ class Task {
   virtual bool has_rollback() const { return false; }
   // Called once the attributes are resolved, before `before_execution` callbacks.
   virtual void on_attributes_bound() {}
+  // How to interrupt `work` preemptively, or null when the task only stops cooperatively (C++
+  // tasks: they poll stop_requested()). A Python task raises TimeoutError in its thread. Asked on
+  // the run's own thread before `work` starts (by the Timeout middleware), so a task may set up
+  // what interrupting needs only then, and runs without Timeout pay nothing for it.
+  virtual std::shared_ptr<const Interrupter> interrupter() { return nullptr; }
 
   Run& run() { return *run_; }
   const Run& run() const { return *run_; }

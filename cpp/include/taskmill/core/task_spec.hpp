@@ -8,6 +8,7 @@
 
 #include "taskmill/core/attribute.hpp"
 #include "taskmill/core/callback.hpp"
+#include "taskmill/core/retry_on.hpp"
 #include "taskmill/core/task_options.hpp"
 #include "taskmill/core/value.hpp"
 
@@ -23,6 +24,7 @@ struct TaskSpec {
   TaskOptions options;
   CallbackTable callbacks;
   std::vector<Middleware> middlewares;
+  RetryOn retry_on;  // in-task retries of `work` (disabled by default)
   // Builds the instance that runs one execution (given the run it will serve).
   std::function<std::unique_ptr<Task>(Run&)> factory;
   // The Python class of a task declared in Python; null for C++ tasks.
