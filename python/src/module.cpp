@@ -4,6 +4,9 @@
 
 #include "py_task.hpp"
 #include "taskmill/core/halt.hpp"
+#ifdef TASKMILL_WITH_REDIS
+#include "taskmill/backends/redis/redis_connection.hpp"
+#endif
 
 namespace py = pybind11;
 
@@ -30,6 +33,10 @@ PYBIND11_MODULE(_core, m) {
       PyErr_SetString(PyExc_TypeError, e.what());
     } catch (const HaltSignal&) {
       PyErr_SetNone(halt_exception_type());
+#ifdef TASKMILL_WITH_REDIS
+    } catch (const RedisUnavailable& e) {
+      PyErr_SetString(PyExc_ConnectionError, e.what());
+#endif
     }
   });
   m.attr("Halt") = py::reinterpret_borrow<py::object>(halt_exception_type());

@@ -1,0 +1,132 @@
+"""Background jobs on the Redis backend, end to end, against a redis-server this test starts.
+
+The Sidekiq layout is checked by reading Redis directly (with redis-cli, so the test needs no
+Python Redis client): queues, the retry and dead sets, counters.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+
+import taskmill as tm
+from jobs_support import wait_for
+
+seen: list[int] = []
+
+
+class RedisRecord(tm.Task, queue="redis_q"):
+    n: int
+
+    def work(self) -> None:
+        seen.append(self.n)
+
+
+class RedisFlaky(tm.Task, queue="redis_q", retry=1):
+    def work(self) -> None:
+        raise ConnectionError("gateway down")
+
+    @classmethod
+    def retry_in(cls, count: int, exc: BaseException | None) -> float:
+        return 0.01
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail("redis-server is not installed (Debian package redis-server; scripts/setup.sh installs it)")
+    port = free_port()
+    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"redis-server did not start on port {port}")
+            time.sleep(0.02)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.kill()
+    proc.wait()
+
+
+def redis_cli(url: str, *args: str) -> str:
+    port = url.rsplit(":", 1)[1].split("/")[0]
+    out = subprocess.run(["redis-cli", "-p", port, *args], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+@pytest.fixture
+def redis_backend(redis_url):
+    tm.configure(backend=redis_url, log_level="off")
+    tm._core.flush_backend()
+    seen.clear()
+    yield redis_url
+    tm.configure(backend="memory://")
+
+
+def test_jobs_are_stored_in_sidekiq_layout(redis_backend):
+    jid = RedisRecord.perform_async(7)
+    assert redis_cli(redis_backend, "SISMEMBER", "queues", "redis_q") == "1"
+    payload = json.loads(redis_cli(redis_backend, "LINDEX", "queue:redis_q", "0"))
+    assert payload["jid"] == jid and payload["class"] == "RedisRecord" and payload["args"] == [7]
+    assert isinstance(payload["enqueued_at"], float) and isinstance(payload["created_at"], float)
+    assert tm.stats()["queues"]["redis_q"]["size"] == 1
+
+
+def test_worker_drains_python_and_cpp_jobs(redis_backend):
+    for n in range(200):
+        RedisRecord.perform_async(n)
+    noop = tm.task("taskmill.Noop")
+    for _ in range(100):
+        noop.set(queue="redis_q").perform_async()
+    with tm.Worker(queues=["redis_q"], concurrency=2) as worker:
+        assert worker.wait_idle(timeout=30)
+    assert sorted(seen) == list(range(200))
+    stats = tm.stats()
+    assert stats["processed"] == 300 and stats["failed"] == 0
+    assert stats["queues"]["redis_q"]["size"] == 0
+    assert redis_cli(redis_backend, "GET", "stat:processed") == "300"
+
+
+def test_failures_go_through_the_retry_set_to_the_dead_set(redis_backend):
+    jid = RedisFlaky.perform_async()
+    with tm.Worker(queues=["redis_q"], concurrency=1):
+        assert wait_for(lambda: tm.dead_set().size() == 1, timeout=30)
+    dead = json.loads(redis_cli(redis_backend, "ZRANGE", "dead", "0", "0"))
+    assert dead["jid"] == jid
+    assert dead["error_class"] == "ConnectionError" and dead["error_message"] == "gateway down"
+    assert dead["retry_count"] == 1
+    assert redis_cli(redis_backend, "ZCARD", "retry") == "0"
+    assert tm.stats()["failed"] == 2
+
+
+def test_scheduled_job_runs_when_due(redis_backend):
+    RedisRecord.perform_in(0.2, 99)
+    assert redis_cli(redis_backend, "ZCARD", "schedule") == "1"
+    with tm.Worker(queues=["redis_q"], concurrency=1):
+        assert wait_for(lambda: seen == [99], timeout=30)
+    assert redis_cli(redis_backend, "ZCARD", "schedule") == "0"
+
+
+def test_bad_redis_urls_are_clear_errors(redis_url):
+    before = tm._core.default_backend_url()
+    with pytest.raises(ValueError, match="the port must be a number"):
+        tm.configure(backend="redis://127.0.0.1:notaport/0")
+    with pytest.raises(ConnectionError, match="cannot reach Redis at redis://:\\*\\*\\*@127.0.0.1"):
+        tm.configure(backend=f"redis://:secret@127.0.0.1:{free_port()}/0")
+    assert tm._core.default_backend_url() == before  # a failed change leaves the default as it was
