@@ -2,6 +2,8 @@
 // the one kind of global mutable state allowed besides the registry.
 #include "taskmill/backends/backend.hpp"
 
+#include <cstdio>
+#include <ctime>
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
@@ -20,6 +22,22 @@ std::string_view to_string(JobSet set) {
     case JobSet::Dead: return "dead";
   }
   return "?";
+}
+
+std::string utc_day(double now) {
+  const auto secs = static_cast<std::time_t>(now);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  return buf;
+}
+
+std::string queue_of(const Payload& job) {
+  auto it = job.is_object() ? job.find("queue") : job.end();
+  if (job.is_object() && it != job.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
+    return it->get<std::string>();
+  return "default";
 }
 
 namespace {

@@ -1,24 +1,6 @@
 #include "taskmill/backends/memory_backend.hpp"
 
-#include <ctime>
-
 namespace taskmill::backends {
-
-namespace {
-std::string utc_day(double now) {
-  const auto secs = static_cast<std::time_t>(now);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  return buf;
-}
-
-std::string queue_of(const Payload& job) {
-  auto it = job.find("queue");
-  return it != job.end() && it->is_string() ? it->get<std::string>() : std::string("default");
-}
-}  // namespace
 
 void MemoryBackend::push_locked(Payload job, double now) {
   job["enqueued_at"] = now;

@@ -27,21 +27,6 @@ std::string key_of(JobSet set) {
   return "dead";
 }
 
-std::string utc_day(double now) {
-  const auto secs = static_cast<std::time_t>(now);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  return buf;
-}
-
-std::string queue_of(const Payload& job) {
-  auto it = job.find("queue");
-  return it != job.end() && it->is_string() && !it->get_ref<const std::string&>().empty() ? it->get<std::string>()
-                                                                                         : std::string("default");
-}
-
 // Scores and timestamps as Sidekiq writes them: float seconds with a fractional part.
 std::string score(double seconds) {
   char buf[64];

@@ -109,6 +109,12 @@ class Backend {
 
 using BackendPtr = std::shared_ptr<Backend>;
 
+// Helpers every backend shares.
+// The UTC day of `now` (epoch seconds) as "YYYY-MM-DD", the suffix of daily counters.
+std::string utc_day(double now);
+// The queue a payload names ("default" when it names none or not a non-empty string).
+std::string queue_of(const Payload& job);
+
 // The backend a URL names: "memory://" (the process's in-memory backend) or "memory://<name>"
 // (another one, shared by every caller naming it). Throws std::invalid_argument for others.
 BackendPtr open_backend(const std::string& url);
