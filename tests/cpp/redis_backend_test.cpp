@@ -167,3 +167,36 @@ TEST(RedisBackend, WrongUrlOrDownServerIsAClearError) {
   }
   EXPECT_THROW(RedisBackend("redis://localhost:notaport"), std::invalid_argument);
 }
+
+TEST(RedisBackend, HeartbeatInSidekiqsProcessLayoutAndRecoveryOfAStaleProcess) {
+  RedisServer server;
+  RedisBackend crashed(server.url());
+  RedisBackend survivor(server.url());
+  ProcessState state;
+  state.concurrency = 4;
+  state.queues = {"default"};
+  state.busy = 2;
+  state.started_at = jobs::now_seconds();
+  crashed.maintain(state);
+  RedisConnection raw(RedisUrl::parse(server.url()));
+  EXPECT_EQ(raw.command({"SISMEMBER", "processes", crashed.identity()}).integer, 1);
+  auto info = nlohmann::json::parse(raw.command({"HGET", crashed.identity(), "info"}).text);
+  EXPECT_EQ(info["concurrency"], 4);
+  EXPECT_EQ(info["identity"], crashed.identity());
+  EXPECT_EQ(raw.command({"HGET", crashed.identity(), "busy"}).text, "2");
+  EXPECT_EQ(raw.command({"HGET", crashed.identity(), "quiet"}).text, "false");
+  EXPECT_GT(raw.command({"TTL", crashed.identity()}).integer, 0);
+
+  crashed.push_bulk({job("r1"), job("r2")});
+  ASSERT_EQ(crashed.fetch(one("default"), 2, std::chrono::milliseconds(0)).size(), 2u);
+  survivor.maintain(state);  // the crashed process beat just now: its jobs stay
+  EXPECT_EQ(raw.command({"LLEN", "queue:default"}).integer, 0);
+  // Its last beat is now older than the limit, as after a crash.
+  raw.command({"HSET", crashed.identity(), "beat", std::to_string(jobs::now_seconds() - 31)});
+  survivor.maintain(state);
+  EXPECT_EQ(raw.command({"LLEN", "queue:default"}).integer, 2);
+
+  survivor.leave();
+  EXPECT_EQ(raw.command({"SISMEMBER", "processes", survivor.identity()}).integer, 0);
+  EXPECT_EQ(raw.command({"EXISTS", survivor.identity()}).integer, 0);
+}

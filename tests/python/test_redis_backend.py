@@ -130,3 +130,19 @@ def test_bad_redis_urls_are_clear_errors(redis_url):
     with pytest.raises(ConnectionError, match="cannot reach Redis at redis://:\\*\\*\\*@127.0.0.1"):
         tm.configure(backend=f"redis://:secret@127.0.0.1:{free_port()}/0")
     assert tm._core.default_backend_url() == before  # a failed change leaves the default as it was
+
+
+def test_running_worker_heartbeats_in_sidekiqs_process_set(redis_backend):
+    worker = tm.Worker(queues=["redis_q"], concurrency=3)
+    worker.start()
+    try:
+        assert wait_for(lambda: redis_cli(redis_backend, "SCARD", "processes") == "1", timeout=10)
+        identity = redis_cli(redis_backend, "SMEMBERS", "processes")
+        info = json.loads(redis_cli(redis_backend, "HGET", identity, "info"))
+        assert info["concurrency"] == 3 and info["queues"] == ["redis_q"] and info["identity"] == identity
+        assert redis_cli(redis_backend, "HGET", identity, "quiet") == "false"
+    finally:
+        worker.stop()
+        worker.join()
+    assert redis_cli(redis_backend, "SCARD", "processes") == "0"  # a clean exit leaves the set
+    assert redis_cli(redis_backend, "EXISTS", identity) == "0"

@@ -353,7 +353,9 @@ std::size_t RedisBackend::recover_orphans() {
       const std::string identity = rest.substr(0, cut);
       const std::string queue = rest.substr(cut + 1);
       if (identity == identity_) continue;
-      if (conn->command({"EXISTS", identity}).integer == 1) continue;  // still heart-beating
+      auto beat = conn->command({"HGET", identity, "beat"});
+      if (beat.kind == RedisReply::Kind::String && std::stod(beat.text) > jobs::now_seconds() - kDeadAfterSeconds)
+        continue;  // still heart-beating
       std::lock_guard lock(script_mutex);
       moved += static_cast<std::size_t>(requeue_script.run(*conn, {k.text, "queue:" + queue}, {}).integer);
     }
@@ -369,6 +371,26 @@ void RedisBackend::beat(const std::string& info_json, std::size_t busy, bool qui
                   {"HSET", identity_, "info", info_json, "busy", std::to_string(busy), "beat", beat_at, "quiet",
                    quiet ? "true" : "false"},
                   {"EXPIRE", identity_, "60"}});
+}
+
+void RedisBackend::maintain(const ProcessState& state) {
+  char host[256] = {0};
+  ::gethostname(host, sizeof host - 1);
+  const nlohmann::json info = {{"hostname", host},
+                               {"started_at", state.started_at},
+                               {"pid", static_cast<long>(::getpid())},
+                               {"tag", ""},
+                               {"concurrency", state.concurrency},
+                               {"queues", state.queues},
+                               {"labels", nlohmann::json::array()},
+                               {"identity", identity_}};
+  beat(info.dump(), state.busy, state.quiet);
+  recover_orphans();
+}
+
+void RedisBackend::leave() {
+  auto conn = pool_.take();
+  conn->pipeline({{"SREM", "processes", identity_}, {"DEL", identity_}});
 }
 
 }  // namespace taskmill::backends

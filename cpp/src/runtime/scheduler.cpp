@@ -1,5 +1,7 @@
 #include "taskmill/runtime/scheduler.hpp"
 
+#include <algorithm>
+
 #include "taskmill/runtime/runtime_log.hpp"
 
 namespace taskmill::runtime {
@@ -41,14 +43,28 @@ void Scheduler::loop() {
     double wait = poll_interval_;
     try {
       const double now = jobs::now_seconds();
+      heartbeat(now);
       backend_->enqueue_due(now);
       if (auto due = backend_->next_due()) wait = std::clamp(*due - jobs::now_seconds(), 0.0, poll_interval_);
     } catch (const std::exception& e) {  // a remote backend may fail; try again next time
       log_runtime(LogLevel::Error, std::string("taskmill scheduler: ") + e.what());
     }
     lock.lock();
+    wait = std::min(wait, kHeartbeatSeconds);
     cv_.wait_for(lock, std::chrono::duration<double>(wait), [&] { return stopping_ || poked_; });
   }
+  lock.unlock();
+  try {
+    backend_->leave();
+  } catch (const std::exception& e) {
+    log_runtime(LogLevel::Warn, std::string("taskmill scheduler: could not remove the heartbeat: ") + e.what());
+  }
+}
+
+void Scheduler::heartbeat(double now) {
+  if (!state_ || now - last_beat_ < kHeartbeatSeconds) return;
+  last_beat_ = now;
+  backend_->maintain(state_());
 }
 
 }  // namespace taskmill::runtime

@@ -25,6 +25,15 @@ Worker::Worker(backends::BackendPtr backend, WorkerOptions options, RetryHooks h
   if (options_.concurrency < 1) throw std::invalid_argument("concurrency must be at least 1");
   if (options_.queues.empty()) throw std::invalid_argument("a worker needs at least one queue");
   if (options_.max_batch < 1) options_.max_batch = 1;
+  scheduler_.set_process_state([this] {
+    backends::ProcessState state;
+    state.concurrency = options_.concurrency;
+    for (const auto& q : options_.queues) state.queues.push_back(q.name);
+    state.busy = busy_.load();
+    state.quiet = quiet_.load();
+    state.started_at = started_at_;
+    return state;
+  });
 }
 
 Worker::~Worker() {
@@ -37,6 +46,7 @@ void Worker::start() {
   std::lock_guard lock(start_mutex_);
   if (started_) throw std::logic_error("this worker was already started (a Worker runs once; create a new one)");
   started_ = true;
+  started_at_ = jobs::now_seconds();
   live_threads_ = options_.concurrency;
   for (int i = 0; i < options_.concurrency; ++i) slots_.push_back(std::make_unique<Slot>());
   for (int i = 0; i < options_.concurrency; ++i) {

@@ -56,9 +56,25 @@ struct DeadLimits {
   double max_age_seconds = 180.0 * 24 * 3600;
 };
 
+// What a running worker tells its backend at each heartbeat.
+struct ProcessState {
+  int concurrency = 0;
+  std::vector<std::string> queues;
+  std::size_t busy = 0;
+  bool quiet = false;
+  double started_at = 0;  // epoch seconds
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
+
+  // Periodic upkeep by a running worker, every few seconds from its scheduler thread. A shared
+  // backend (Redis) writes this process's heartbeat and recovers the jobs of processes that
+  // stopped heart-beating; an in-process one has nothing to do.
+  virtual void maintain(const ProcessState& state) { (void)state; }
+  // The worker stopped: a shared backend removes this process's heartbeat.
+  virtual void leave() {}
 
   // Appends jobs to the tail of their queue (`payload["queue"]`), setting enqueued_at = now.
   virtual void push(Payload job) = 0;

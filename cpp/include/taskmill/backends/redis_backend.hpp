@@ -42,14 +42,19 @@ class RedisBackend final : public Backend {
   void record(std::int64_t processed, std::int64_t failed, double now) override;
   Stats stats(double now) override;
   void flush() override;
+  // Heartbeat (Sidekiq's process hash) and recovery of dead processes' in-flight jobs.
+  void maintain(const ProcessState& state) override;
+  // SREM processes and DEL the process hash: Sidekiq's UI stops listing this process.
+  void leave() override;
 
   // This process's identity, `hostname:pid:<12 hex>` as Sidekiq spells it.
   const std::string& identity() const { return identity_; }
   // The private list holding this process's jobs fetched from `queue`.
   std::string inflight_key(const std::string& queue) const;
-  // Pushes the in-flight jobs of processes that are not heart-beating (no `<identity>` key) back to
-  // their queues; returns how many jobs moved.
+  // Pushes the in-flight jobs of processes that stopped heart-beating (no beat within
+  // kDeadAfterSeconds) back to their queues; returns how many jobs moved.
   std::size_t recover_orphans();
+  static constexpr double kDeadAfterSeconds = 30.0;
   // Writes this process's heartbeat: SADD processes, the `<identity>` hash with EXPIRE 60.
   void beat(const std::string& info_json, std::size_t busy, bool quiet);
 

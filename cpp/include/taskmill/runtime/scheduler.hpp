@@ -4,6 +4,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -21,15 +22,22 @@ class Scheduler {
   void start();
   void stop();
   void poke();
+  // Where the heartbeat reads the worker's state from (set before start()).
+  void set_process_state(std::function<backends::ProcessState()> state) { state_ = std::move(state); }
+
+  static constexpr double kHeartbeatSeconds = 5.0;
 
  private:
   void loop();
+  void heartbeat(double now);
   backends::BackendPtr backend_;
   double poll_interval_;
   std::mutex mutex_;
   std::condition_variable cv_;
   bool stopping_ = false;
   bool poked_ = false;
+  std::function<backends::ProcessState()> state_;
+  double last_beat_ = 0;  // touched by the scheduler thread only
   std::thread thread_;  // owned by whoever calls start/stop (the Worker)
 };
 

@@ -89,6 +89,7 @@ class Worker {
   std::atomic<bool> quiet_{false}, stopping_{false};
   std::atomic<int> live_threads_{0};
   std::atomic<std::size_t> busy_{0};
+  double started_at_ = 0;  // set by start(), before the scheduler thread reads it
   std::atomic<std::int64_t> processed_{0}, failed_{0};
   std::mutex state_mutex_;  // with `changed_`: thread exits and finished batches
   std::condition_variable changed_;
