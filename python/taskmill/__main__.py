@@ -1,0 +1,5 @@
+"""``python -m taskmill``: the same as the ``taskmill`` command."""
+
+from taskmill.cli import main
+
+raise SystemExit(main())
