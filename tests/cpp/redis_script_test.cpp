@@ -6,6 +6,8 @@
 #include <set>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "support/redis_server.hpp"
 #include "taskmill/backends/redis/redis_script.hpp"
 
@@ -63,12 +65,34 @@ TEST(RedisScript, RequeueAllMovesInFlightJobsBackInOrder) {
   EXPECT_EQ(conn.command({"RPOPLPUSH", "queue:default", "taskmill:inflight:p1"}).text, "a");
   EXPECT_EQ(conn.command({"RPOPLPUSH", "queue:default", "taskmill:inflight:p1"}).text, "b");
   RedisScript requeue(redis_scripts::requeue_all());
-  EXPECT_EQ(requeue.run(conn, {"taskmill:inflight:p1", "queue:default"}, {}).integer, 2);
+  auto moved = requeue.run(conn, {"taskmill:inflight:p1", "queue:default", "recoveries", "dead"}, {"100.5", "3"});
+  ASSERT_EQ(moved.elements.size(), 2u);
+  EXPECT_EQ(moved.elements[0].integer, 2);
+  EXPECT_EQ(moved.elements[1].integer, 0);
   // Taken again in the original order.
   EXPECT_EQ(conn.command({"RPOP", "queue:default"}).text, "a");
   EXPECT_EQ(conn.command({"RPOP", "queue:default"}).text, "b");
   EXPECT_EQ(conn.command({"RPOP", "queue:default"}).text, "c");
   EXPECT_EQ(conn.command({"EXISTS", "taskmill:inflight:p1"}).integer, 0);
+}
+
+TEST(RedisScript, AJobThatKeepsKillingItsWorkersGoesToTheDeadSet) {
+  RedisServer server;
+  RedisConnection conn(RedisUrl::parse(server.url()));
+  RedisScript requeue(redis_scripts::requeue_all());
+  const std::string job = R"({"class":"Crash","args":[],"jid":"abc","queue":"default","created_at":1.5})";
+  conn.command({"LPUSH", "queue:default", job});
+  for (int round = 1; round <= 4; ++round) {
+    ASSERT_EQ(conn.command({"RPOPLPUSH", "queue:default", "inflight"}).text.empty(), false) << round;
+    auto r = requeue.run(conn, {"inflight", "queue:default", "recoveries", "dead"}, {"200.25", "3"});
+    EXPECT_EQ(r.elements[0].integer, round <= 3 ? 1 : 0) << round;
+    EXPECT_EQ(r.elements[1].integer, round <= 3 ? 0 : 1) << round;
+  }
+  EXPECT_EQ(conn.command({"LLEN", "queue:default"}).integer, 0);
+  auto dead = nlohmann::json::parse(conn.command({"ZRANGE", "dead", "0", "0"}).elements.at(0).text);
+  EXPECT_EQ(dead["jid"], "abc");
+  EXPECT_EQ(dead["error_class"], "taskmill::ProcessLost");
+  EXPECT_EQ(conn.command({"HEXISTS", "recoveries", "abc"}).integer, 0);
 }
 
 TEST(RedisScript, ReloadsAfterTheServerForgetsScripts) {

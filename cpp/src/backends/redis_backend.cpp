@@ -16,6 +16,7 @@ namespace {
 
 constexpr const char* kQueues = "queues";
 constexpr const char* kInflightPrefix = "taskmill:inflight:";
+constexpr const char* kRecoveries = "taskmill:recoveries";  // jid → times recovered from a dead process
 constexpr long kStatTtlSeconds = 5L * 365 * 24 * 3600;
 
 std::string key_of(JobSet set) {
@@ -357,7 +358,9 @@ std::size_t RedisBackend::recover_orphans() {
       if (beat.kind == RedisReply::Kind::String && std::stod(beat.text) > jobs::now_seconds() - kDeadAfterSeconds)
         continue;  // still heart-beating
       std::lock_guard lock(script_mutex);
-      moved += static_cast<std::size_t>(requeue_script.run(*conn, {k.text, "queue:" + queue}, {}).integer);
+      auto r = requeue_script.run(*conn, {k.text, "queue:" + queue, kRecoveries, "dead"},
+                                  {score(jobs::now_seconds()), std::to_string(kMaxRecoveries)});
+      if (r.elements.size() == 2) moved += static_cast<std::size_t>(r.elements[0].integer);
     }
   } while (cursor != "0");
   return moved;

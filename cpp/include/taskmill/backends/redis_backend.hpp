@@ -55,6 +55,8 @@ class RedisBackend final : public Backend {
   // kDeadAfterSeconds) back to their queues; returns how many jobs moved.
   std::size_t recover_orphans();
   static constexpr double kDeadAfterSeconds = 30.0;
+  // A job whose process died this many times is not recovered again but goes to the dead set.
+  static constexpr int kMaxRecoveries = 3;
   // Writes this process's heartbeat: SADD processes, the `<identity>` hash with EXPIRE 60.
   void beat(const std::string& info_json, std::size_t busy, bool quiet);
 

@@ -36,14 +36,32 @@ const std::string& requeue_all() {
   static const std::string source = R"lua(
 -- The private list holds the newest fetch at its left end; taking from the left and pushing to the
 -- queue's right end (where fetches take from) leaves the oldest job to be taken first again.
-local moved = 0
+-- A job recovered more than ARGV[2] times (it keeps killing its workers) goes to the dead set.
+local moved, killed = 0, 0
 while true do
   local job = redis.call('LPOP', KEYS[1])
   if not job then break end
-  redis.call('RPUSH', KEYS[2], job)
-  moved = moved + 1
+  local ok, decoded = pcall(cjson.decode, job)
+  local jid = job
+  if ok and type(decoded) == 'table' and type(decoded['jid']) == 'string' then jid = decoded['jid'] end
+  local times = redis.call('HINCRBY', KEYS[3], jid, 1)
+  redis.call('EXPIRE', KEYS[3], 86400)
+  if times > tonumber(ARGV[2]) then
+    if ok and type(decoded) == 'table' then
+      decoded['error_class'] = 'taskmill::ProcessLost'
+      decoded['error_message'] = 'the process running this job died ' .. times .. ' times'
+      decoded['failed_at'] = tonumber(ARGV[1])
+      job = cjson.encode(decoded)
+    end
+    redis.call('ZADD', KEYS[4], ARGV[1], job)
+    redis.call('HDEL', KEYS[3], jid)
+    killed = killed + 1
+  else
+    redis.call('RPUSH', KEYS[2], job)
+    moved = moved + 1
+  end
 end
-return moved
+return {moved, killed}
 )lua";
   return source;
 }

@@ -30,9 +30,11 @@ namespace redis_scripts {
 // lowest member whose score is <= now, or nil. Safe with several pollers: ZREM decides who won.
 const std::string& pop_due();
 
-// KEYS[1] = a private in-flight list, KEYS[2] = the queue list. Moves every job of the private list
-// back to the queue's head (RPUSH, the end the fetch side takes from), oldest first; returns how
-// many moved.
+// KEYS[1] = a private in-flight list, KEYS[2] = the queue list, KEYS[3] = the recovery-count hash,
+// KEYS[4] = the dead set; ARGV[1] = now, ARGV[2] = how many recoveries a job may have. Moves every
+// job of the private list back to the queue's head (RPUSH, the end the fetch side takes from),
+// oldest first, except jobs recovered too often, which go to the dead set with error_class
+// "taskmill::ProcessLost". Returns {moved, killed}.
 const std::string& requeue_all();
 
 }  // namespace redis_scripts
