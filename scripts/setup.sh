@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(cmake g++ pkg-config libspdlog-dev libfmt-dev nlohmann-json3-dev libhiredis-dev libsqlite3-dev
-              libgtest-dev redis-server)
+              libgtest-dev redis-server redis-tools ruby-sidekiq)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -1,0 +1,129 @@
+"""Interop with real Ruby Sidekiq (Debian's ruby-sidekiq, 6.4 on Debian 12) over one Redis:
+jobs pushed by Ruby run on taskmill, jobs pushed by taskmill run on a `sidekiq` process, and
+Sidekiq's API reads taskmill's counters, sets and process. Fails, never skips, without Ruby."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import textwrap
+
+import pytest
+
+import taskmill as tm
+from jobs_support import wait_for
+from redis_support import redis_cli, redis_url  # noqa: F401  (fixture)
+
+received: list[list] = []
+
+
+class InteropRecord(tm.Task, name="Interop::Record", queue="interop"):
+    label: str
+    n: int
+    extra: dict = {}
+
+    def work(self) -> None:
+        received.append([self.label, self.n, self.extra, self.job.queue])
+
+
+class InteropBroken(tm.Task, name="Interop::Broken", queue="interop", retry=0):
+    def work(self) -> None:
+        raise KeyError("no such account")
+
+
+def ruby(script: str, url: str) -> str:
+    if shutil.which("ruby") is None:
+        pytest.fail("ruby is not installed: install Debian's ruby-sidekiq (scripts/setup.sh does)")
+    done = subprocess.run(["ruby", "-e", script], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "REDIS_URL": url})
+    assert done.returncode == 0, f"ruby failed:\n{done.stderr}"
+    return done.stdout
+
+
+@pytest.fixture
+def shared(redis_url):
+    redis_cli(redis_url, "FLUSHDB")
+    received.clear()
+    tm.configure(backend=redis_url, log_level="off")
+    yield redis_url
+    tm.configure(backend="memory://")
+
+
+def test_jobs_pushed_by_ruby_run_on_taskmill(shared):
+    ruby(textwrap.dedent("""
+        require "sidekiq"
+        Sidekiq::Client.push("class" => "Interop::Record", "args" => ["plain", 1], "queue" => "interop")
+        Sidekiq::Client.push("class" => "Interop::Record", "args" => ["options", 2, {"k" => [1, 2]}],
+                             "queue" => "interop", "retry" => 3, "backtrace" => true)
+        Sidekiq::Client.push("class" => "Interop::Record", "args" => ["scheduled", 3], "queue" => "interop",
+                             "at" => Time.now.to_f + 0.3)
+    """), shared)
+    assert redis_cli(shared, "ZCARD", "schedule") == "1"
+    with tm.Worker(queues=["interop"], concurrency=2):
+        assert wait_for(lambda: len(received) == 3, timeout=30)
+    assert sorted(received) == [["options", 2, {"k": [1, 2]}, "interop"], ["plain", 1, {}, "interop"],
+                                ["scheduled", 3, {}, "interop"]]
+
+
+def test_jobs_pushed_by_taskmill_run_on_sidekiq(shared, tmp_path):
+    if shutil.which("sidekiq") is None:
+        pytest.fail("the sidekiq command is not installed: install Debian's ruby-sidekiq")
+    out = tmp_path / "ruby_out.txt"
+    (tmp_path / "ruby_worker.rb").write_text(textwrap.dedent("""
+        require "sidekiq"
+        module Interop
+          class Echo
+            include Sidekiq::Worker
+            def perform(path, n, word)
+              File.open(path, "a") { |f| f.puts("#{n} #{word}") }
+            end
+          end
+        end
+    """))
+    for n in range(3):
+        tm.push({"class": "Interop::Echo", "args": [str(out), n, "from-taskmill"], "queue": "ruby_q"})
+    sidekiq = subprocess.Popen(["sidekiq", "-r", str(tmp_path / "ruby_worker.rb"), "-q", "ruby_q", "-c", "1"],
+                               env={**os.environ, "REDIS_URL": shared}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        ok = wait_for(lambda: out.exists() and len(out.read_text().splitlines()) == 3, timeout=60)
+    finally:
+        sidekiq.send_signal(signal.SIGTERM)
+        _, err = sidekiq.communicate(timeout=30)
+    assert ok, f"sidekiq did not run the jobs:\n{err[-2000:]}"
+    assert sorted(out.read_text().splitlines()) == ["0 from-taskmill", "1 from-taskmill", "2 from-taskmill"]
+
+
+def test_sidekiq_api_reads_taskmills_data(shared):
+    for n in range(5):
+        InteropRecord.perform_async("stat", n)
+    broken_jid = InteropBroken.perform_async()
+    with tm.Worker(queues=["interop"], concurrency=2) as worker:
+        assert wait_for(lambda: len(received) == 5 and tm.dead_set().size() == 1, timeout=30)
+        assert wait_for(lambda: redis_cli(shared, "SCARD", "processes") == "1", timeout=10)
+        seen = json.loads(ruby(textwrap.dedent("""
+            require "sidekiq/api"
+            require "json"
+            stats = Sidekiq::Stats.new
+            dead = Sidekiq::DeadSet.new.first
+            process = Sidekiq::ProcessSet.new.first
+            puts JSON.generate({
+              "processed" => stats.processed, "failed" => stats.failed, "dead_size" => stats.dead_size,
+              "retry_size" => stats.retry_size, "dead_jid" => dead && dead.jid,
+              "dead_class" => dead && dead.klass, "dead_error" => dead && dead["error_class"],
+              "dead_message" => dead && dead["error_message"], "processes" => Sidekiq::ProcessSet.new.size,
+              "concurrency" => process && process["concurrency"], "queues" => process && process["queues"],
+              "busy" => process && process["busy"], "history" => Sidekiq::Stats::History.new(1).processed.values.first
+            })
+        """), shared))
+        assert worker.processed == 6
+    assert seen["processed"] == 6 and seen["failed"] == 1
+    assert seen["dead_size"] == 1 and seen["retry_size"] == 0
+    assert seen["dead_jid"] == broken_jid and seen["dead_class"] == "Interop::Broken"
+    assert seen["dead_error"] == "KeyError" and "no such account" in seen["dead_message"]
+    assert seen["processes"] == 1 and seen["concurrency"] == 2 and seen["queues"] == ["interop"]
+    assert seen["busy"] == 0
+    assert seen["history"] == 6
