@@ -109,3 +109,40 @@ def test_running_worker_heartbeats_in_sidekiqs_process_set(redis_backend):
         worker.join()
     assert redis_cli(redis_backend, "SCARD", "processes") == "0"  # a clean exit leaves the set
     assert redis_cli(redis_backend, "EXISTS", identity) == "0"
+
+
+release = __import__("threading").Event()
+
+
+class RedisHold(tm.Task, queue="redis_hold"):
+    def work(self) -> None:
+        release.wait(30)
+
+
+def test_heartbeat_shows_running_jobs_and_obeys_ui_signals(redis_backend):
+    import threading
+
+    release.clear()
+    jid = RedisHold.perform_async()
+    worker = tm.Worker(queues=["redis_hold"], concurrency=2)
+    runner = threading.Thread(target=worker.run)
+    runner.start()
+    try:
+        assert wait_for(lambda: redis_cli(redis_backend, "SCARD", "processes") == "1", timeout=10)
+        identity = redis_cli(redis_backend, "SMEMBERS", "processes")
+        # The running job appears in both UI generations' work hashes by the next beat.
+        assert wait_for(lambda: jid in redis_cli(redis_backend, "HGETALL", f"{identity}:work"), timeout=15)
+        entry = json.loads(redis_cli(redis_backend, "HVALS", f"{identity}:workers").splitlines()[0])
+        assert entry["queue"] == "redis_hold" and json.loads(entry["payload"])["jid"] == jid
+        release.set()
+        redis_cli(redis_backend, "LPUSH", f"{identity}-signals", "TSTP")
+        assert wait_for(lambda: redis_cli(redis_backend, "HGET", identity, "quiet") == "true", timeout=15)
+        redis_cli(redis_backend, "LPUSH", f"{identity}-signals", "TERM")
+        runner.join(timeout=20)
+        assert not runner.is_alive(), "TERM from the UI did not stop the worker"
+    finally:
+        release.set()
+        if runner.is_alive():
+            worker.stop()
+            runner.join()
+    assert redis_cli(redis_backend, "SCARD", "processes") == "0"

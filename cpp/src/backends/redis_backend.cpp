@@ -366,17 +366,61 @@ std::size_t RedisBackend::recover_orphans() {
   return moved;
 }
 
-void RedisBackend::beat(const std::string& info_json, std::size_t busy, bool quiet) {
+namespace {
+// Resident set size in KB, as Sidekiq reports it (0 when unknown).
+long rss_kb() {
+  long pages = 0, resident = 0;
+  if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return resident * (::sysconf(_SC_PAGESIZE) / 1024);
+}
+}  // namespace
+
+void RedisBackend::beat(const std::string& info_json, std::size_t busy, bool quiet,
+                        const std::vector<RunningJob>& running) {
   char beat_at[64];
   std::snprintf(beat_at, sizeof beat_at, "%.6f", jobs::now_seconds());
   auto conn = pool_.take();
-  conn->pipeline({{"SADD", "processes", identity_},
-                  {"HSET", identity_, "info", info_json, "busy", std::to_string(busy), "beat", beat_at, "quiet",
-                   quiet ? "true" : "false"},
-                  {"EXPIRE", identity_, "60"}});
+  const auto ping_start = std::chrono::steady_clock::now();
+  conn->command({"PING"});
+  const auto rtt_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - ping_start).count();
+  std::vector<std::vector<std::string>> commands = {
+      {"SADD", "processes", identity_},
+      {"HSET", identity_, "info", info_json, "busy", std::to_string(busy), "beat", beat_at, "quiet",
+       quiet ? "true" : "false", "rss", std::to_string(rss_kb()), "rtt_us", std::to_string(rtt_us)},
+      {"EXPIRE", identity_, "60"}};
+  for (const std::string& key : {identity_ + ":workers", identity_ + ":work"}) {
+    commands.push_back({"DEL", key});
+    if (running.empty()) continue;
+    std::vector<std::string> hset = {"HSET", key};
+    for (const auto& job : running) {
+      hset.push_back(job.thread);
+      hset.push_back(nlohmann::json{{"queue", job.queue}, {"payload", job.payload},
+                                    {"run_at", static_cast<long long>(job.run_at)}}.dump());
+    }
+    commands.push_back(std::move(hset));
+    commands.push_back({"EXPIRE", key, "60"});
+  }
+  conn->pipeline(commands);
 }
 
-void RedisBackend::maintain(const ProcessState& state) {
+std::vector<std::string> RedisBackend::take_signals() {
+  auto conn = pool_.take();
+  const std::string key = identity_ + "-signals";
+  auto replies = conn->pipeline({{"MULTI"}, {"LRANGE", key, "0", "-1"}, {"DEL", key}, {"EXEC"}});
+  std::vector<std::string> out;
+  const RedisReply& exec = replies.back();
+  if (exec.kind != RedisReply::Kind::Array || exec.elements.empty()) return out;
+  // The UI LPUSHes: the oldest signal is at the right end.
+  const auto& list = exec.elements[0].elements;
+  for (auto it = list.rbegin(); it != list.rend(); ++it) out.push_back(it->text);
+  return out;
+}
+
+std::vector<std::string> RedisBackend::maintain(const ProcessState& state) {
   char host[256] = {0};
   ::gethostname(host, sizeof host - 1);
   const nlohmann::json info = {{"hostname", host},
@@ -387,13 +431,15 @@ void RedisBackend::maintain(const ProcessState& state) {
                                {"queues", state.queues},
                                {"labels", nlohmann::json::array()},
                                {"identity", identity_}};
-  beat(info.dump(), state.busy, state.quiet);
+  beat(info.dump(), state.busy, state.quiet, state.running);
   recover_orphans();
+  return take_signals();
 }
 
 void RedisBackend::leave() {
   auto conn = pool_.take();
-  conn->pipeline({{"SREM", "processes", identity_}, {"DEL", identity_}});
+  conn->pipeline({{"SREM", "processes", identity_},
+                  {"DEL", identity_, identity_ + ":workers", identity_ + ":work", identity_ + "-signals"}});
 }
 
 }  // namespace taskmill::backends

@@ -64,7 +64,8 @@ void Scheduler::loop() {
 void Scheduler::heartbeat(double now) {
   if (!state_ || now - last_beat_ < kHeartbeatSeconds) return;
   last_beat_ = now;
-  backend_->maintain(state_());
+  for (const auto& signal : backend_->maintain(state_()))
+    if (on_signal_) on_signal_(signal);
 }
 
 }  // namespace taskmill::runtime

@@ -32,7 +32,32 @@ Worker::Worker(backends::BackendPtr backend, WorkerOptions options, RetryHooks h
     state.busy = busy_.load();
     state.quiet = quiet_.load();
     state.started_at = started_at_;
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      std::lock_guard lock(slots_[i]->mutex);
+      if (const backends::Lease* job = slots_[i]->current) {
+        std::string thread = std::to_string(i);
+        thread.insert(0, 1, 't');  // (built in place: GCC 12 misreports "t" + to_string under -O3)
+        state.running.push_back({std::move(thread), job->queue, job->token.empty() ? job->payload.dump() : job->token,
+                                  slots_[i]->current_since});
+      }
+    }
     return state;
+  });
+  scheduler_.set_signal_handler([this](const std::string& signal) {
+    // From the scheduler thread: only flags here; whoever waits on the worker (run(), join())
+    // sees `stopping` and completes the stop.
+    if (signal == "TSTP") {
+      quiet();
+    } else if (signal == "TERM") {
+      quiet_ = true;
+      stopping_ = true;
+      backend_->wake();
+    } else if (signal == "TTIN") {
+      std::string line = "taskmill worker: TTIN: ";
+      line.append(std::to_string(busy_.load())).append(" busy batch(es), ");
+      line.append(std::to_string(processed_.load())).append(" jobs processed");
+      log_runtime(LogLevel::Warn, line);
+    }
   });
 }
 
@@ -103,6 +128,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
       lease = std::move(slot.pending.front());
       slot.pending.pop_front();
       slot.current = &lease;
+      slot.current_since = jobs::now_seconds();
     }
     const auto cls = lease.payload.is_object() ? lease.payload.find("class") : lease.payload.end();
     if (!(cls != lease.payload.end() && cls->is_string() && spec && cls->get_ref<const std::string&>() == spec_name)) {

@@ -56,6 +56,14 @@ struct DeadLimits {
   double max_age_seconds = 180.0 * 24 * 3600;
 };
 
+// A job running on one of a worker's threads, as a heartbeat reports it.
+struct RunningJob {
+  std::string thread;   // a stable id of the worker thread
+  std::string queue;
+  std::string payload;  // the job's JSON text
+  double run_at = 0;    // epoch seconds when it started
+};
+
 // What a running worker tells its backend at each heartbeat.
 struct ProcessState {
   int concurrency = 0;
@@ -63,6 +71,7 @@ struct ProcessState {
   std::size_t busy = 0;
   bool quiet = false;
   double started_at = 0;  // epoch seconds
+  std::vector<RunningJob> running;
 };
 
 class Backend {
@@ -71,8 +80,12 @@ class Backend {
 
   // Periodic upkeep by a running worker, every few seconds from its scheduler thread. A shared
   // backend (Redis) writes this process's heartbeat and recovers the jobs of processes that
-  // stopped heart-beating; an in-process one has nothing to do.
-  virtual void maintain(const ProcessState& state) { (void)state; }
+  // stopped heart-beating; an in-process one has nothing to do. Returns the signals sent to this
+  // process from outside since the last call ("TSTP" quiet, "TERM" stop, "TTIN" dump), in order.
+  virtual std::vector<std::string> maintain(const ProcessState& state) {
+    (void)state;
+    return {};
+  }
   // The worker stopped: a shared backend removes this process's heartbeat.
   virtual void leave() {}
 

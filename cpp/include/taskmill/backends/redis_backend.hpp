@@ -43,7 +43,7 @@ class RedisBackend final : public Backend {
   Stats stats(double now) override;
   void flush() override;
   // Heartbeat (Sidekiq's process hash) and recovery of dead processes' in-flight jobs.
-  void maintain(const ProcessState& state) override;
+  std::vector<std::string> maintain(const ProcessState& state) override;
   // SREM processes and DEL the process hash: Sidekiq's UI stops listing this process.
   void leave() override;
 
@@ -57,8 +57,11 @@ class RedisBackend final : public Backend {
   static constexpr double kDeadAfterSeconds = 30.0;
   // A job whose process died this many times is not recovered again but goes to the dead set.
   static constexpr int kMaxRecoveries = 3;
-  // Writes this process's heartbeat: SADD processes, the `<identity>` hash with EXPIRE 60.
-  void beat(const std::string& info_json, std::size_t busy, bool quiet);
+  // Writes this process's heartbeat: SADD processes, the `<identity>` hash with EXPIRE 60, and the
+  // running jobs in `<identity>:workers` (Sidekiq 6's UI) and `<identity>:work` (7 and later).
+  void beat(const std::string& info_json, std::size_t busy, bool quiet, const std::vector<RunningJob>& running = {});
+  // Takes the signals Sidekiq's UI pushed to `<identity>-signals`, oldest first.
+  std::vector<std::string> take_signals();
 
  private:
   std::string push_command_json(Payload& job, double now) const;

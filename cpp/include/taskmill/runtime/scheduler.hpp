@@ -24,6 +24,8 @@ class Scheduler {
   void poke();
   // Where the heartbeat reads the worker's state from (set before start()).
   void set_process_state(std::function<backends::ProcessState()> state) { state_ = std::move(state); }
+  // What to do with a signal sent from outside through the backend ("TSTP", "TERM", "TTIN").
+  void set_signal_handler(std::function<void(const std::string&)> handler) { on_signal_ = std::move(handler); }
 
   static constexpr double kHeartbeatSeconds = 5.0;
 
@@ -37,6 +39,7 @@ class Scheduler {
   bool stopping_ = false;
   bool poked_ = false;
   std::function<backends::ProcessState()> state_;
+  std::function<void(const std::string&)> on_signal_;
   double last_beat_ = 0;  // touched by the scheduler thread only
   std::thread thread_;  // owned by whoever calls start/stop (the Worker)
 };

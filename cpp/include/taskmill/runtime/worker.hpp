@@ -68,6 +68,7 @@ class Worker {
     std::mutex mutex;
     std::deque<backends::Lease> pending;  // fetched, not started
     backends::Lease* current = nullptr;   // running
+    double current_since = 0;             // epoch seconds `current` started
     bool abandoned = false;               // stop() requeued `current`: do not ack or retry it
   };
 
