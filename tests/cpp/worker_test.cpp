@@ -93,7 +93,60 @@ class WorkerTest : public ::testing::Test {
   jobs::Client client{backend};
 };
 
+// A memory backend whose retry set refuses the first write, as a remote backend does while down.
+class RetrySetDown final : public backends::Backend {
+ public:
+  backends::MemoryBackend inner;
+  std::atomic<int> refused{0};
+  void push(Payload job) override { inner.push(std::move(job)); }
+  void push_bulk(std::vector<Payload> jobs) override { inner.push_bulk(std::move(jobs)); }
+  void schedule(double at, Payload job) override { inner.schedule(at, std::move(job)); }
+  using Backend::fetch;
+  void fetch(std::span<const std::string> q, std::size_t max, std::chrono::milliseconds wait,
+             std::vector<backends::Lease>& out) override {
+    inner.fetch(q, max, wait, out);
+  }
+  void ack(std::span<const backends::Lease> leases) override { inner.ack(leases); }
+  void requeue(std::vector<backends::Lease> leases) override { inner.requeue(std::move(leases)); }
+  void wake() override { inner.wake(); }
+  std::size_t pending(std::span<const std::string> q) override { return inner.pending(q); }
+  void add_retry(double at, Payload job) override {
+    if (refused.fetch_add(1) == 0) throw std::runtime_error("retry set unavailable");
+    inner.add_retry(at, std::move(job));
+  }
+  void add_dead(double at, Payload job, const backends::DeadLimits& l) override { inner.add_dead(at, std::move(job), l); }
+  std::size_t enqueue_due(double now) override { return inner.enqueue_due(now); }
+  std::optional<double> next_due() override { return inner.next_due(); }
+  std::vector<backends::SetEntry> list(JobSet set) override { return inner.list(set); }
+  std::size_t size(JobSet set) override { return inner.size(set); }
+  bool enqueue_now(JobSet set, const std::string& jid) override { return inner.enqueue_now(set, jid); }
+  bool remove(JobSet set, const std::string& jid) override { return inner.remove(set, jid); }
+  void clear(JobSet set) override { inner.clear(set); }
+  void record(std::int64_t p, std::int64_t f, double now) override { inner.record(p, f, now); }
+  backends::Stats stats(double now) override { return inner.stats(now); }
+  void flush() override { inner.flush(); }
+};
+
 }  // namespace
+
+TEST_F(WorkerTest, AFailureTheBackendCannotRecordIsRequeuedNotLost) {
+  auto down = std::make_shared<RetrySetDown>();
+  jobs::Client c(down);
+  c.perform_async(spec_of("worker_test.Fails"), {});
+  RetryHooks hooks;
+  hooks.retry_in = [](const TaskSpec&, int, const jobs::Failure&, const ErrorCausePtr&) {
+    return jobs::RetryIn{jobs::RetryIn::Kind::Seconds, 0.001};
+  };
+  Worker w(down, options(1), hooks);
+  w.start();
+  // First attempt: the retry set refuses, the job is requeued and runs again; then retries to death.
+  while (down->inner.size(JobSet::Dead) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  w.stop();
+  w.join();
+  EXPECT_GE(down->refused.load(), 1);
+  EXPECT_EQ(journal.final_attempts.size(), 4u);  // 1 unrecorded attempt + the 3 of retry=2
+  EXPECT_EQ(down->inner.size(JobSet::Dead), 1u);
+}
 
 TEST_F(WorkerTest, RunsCppJobsAndCountsThem) {
   for (int i = 0; i < 100; ++i) client.perform_async(spec_of("worker_test.Count"), {Value(i)});

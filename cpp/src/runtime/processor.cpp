@@ -63,12 +63,14 @@ Attempt Processor::attempt(const backends::Lease& lease, const TaskSpecPtr& spec
 }
 
 bool Processor::finish(backends::Lease& lease, const Attempt& attempt) const {
+  // Failures get a copy of the payload: if the backend refuses to record them, the worker puts
+  // the lease (with its original payload) back on the queue.
   if (!attempt.malformed.empty()) {
-    retry_.bury_malformed(std::move(lease.payload), attempt.malformed);
+    retry_.bury_malformed(jobs::Payload(lease.payload), attempt.malformed);
     return true;
   }
   if (!attempt.failure) return false;
-  retry_.handle(std::move(lease.payload), attempt.spec, *attempt.failure, attempt.cause);
+  retry_.handle(jobs::Payload(lease.payload), attempt.spec, *attempt.failure, attempt.cause);
   return true;
 }
 

@@ -1,5 +1,7 @@
 #include "taskmill/runtime/worker.hpp"
 
+#include <iterator>
+
 #include "taskmill/runtime/runtime_log.hpp"
 #include "taskmill/runtime/processor.hpp"
 
@@ -120,6 +122,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
   // registry's lock (shared by every thread) per job.
   TaskSpecPtr spec;
   std::string spec_name;
+  std::vector<backends::Lease> unrecorded;  // failed jobs whose failure the backend did not take
   for (;;) {
     backends::Lease lease;
     {
@@ -150,16 +153,25 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
     }
     if (mine) {
       bool job_failed = false;
+      bool recorded = true;
       try {
         job_failed = processor.finish(lease, attempt);
       } catch (const std::exception& e) {
-        log_runtime(LogLevel::Error, std::string("taskmill worker: could not record a failed job: ") + e.what());
+        // The failure could not be written to the retry or dead set (the backend is down): the
+        // job goes back to its queue instead of being acked, so it is run again, not lost.
+        log_runtime(LogLevel::Error, std::string("taskmill worker: could not record a failed job, requeueing it: ") +
+                                         e.what());
         job_failed = true;
+        recorded = false;
       }
       retried |= job_failed;
       ++processed;
       failed += job_failed ? 1 : 0;
-      done.push_back(backends::Lease{std::move(lease.queue), {}, std::move(lease.token)});
+      if (recorded) {
+        done.push_back(backends::Lease{std::move(lease.queue), {}, std::move(lease.token)});
+      } else {
+        unrecorded.push_back(std::move(lease));
+      }
     }
     attempt = Attempt{};  // release the run's objects (maybe Python ones) while the hold is kept
   }
@@ -171,6 +183,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
     unstarted.assign(std::make_move_iterator(slot.pending.begin()), std::make_move_iterator(slot.pending.end()));
     slot.pending.clear();
   }
+  std::move(unrecorded.begin(), unrecorded.end(), std::back_inserter(unstarted));
   try {
     if (!unstarted.empty()) backend_->requeue(std::move(unstarted));
     backend_->ack(done);
