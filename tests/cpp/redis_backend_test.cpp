@@ -200,3 +200,27 @@ TEST(RedisBackend, HeartbeatInSidekiqsProcessLayoutAndRecoveryOfAStaleProcess) {
   EXPECT_EQ(raw.command({"SISMEMBER", "processes", survivor.identity()}).integer, 0);
   EXPECT_EQ(raw.command({"EXISTS", survivor.identity()}).integer, 0);
 }
+
+TEST(RedisBackend, AJobWhoseFetchReplyWasLostIsPutBackByTheNextBeats) {
+  RedisServer server;
+  RedisBackend backend(server.url());
+  backend.push_bulk({job("held"), job("lost")});
+  auto leases = backend.fetch(one("default"), 1, std::chrono::milliseconds(0));
+  ASSERT_EQ(leases.size(), 1u);
+  // The second job moved into this process's list, but the reply never arrived (connection lost).
+  RedisConnection raw(RedisUrl::parse(server.url()));
+  ASSERT_FALSE(raw.command({"RPOPLPUSH", "queue:default", backend.inflight_key("default")}).is_nil());
+  ProcessState state;
+  state.queues = {"default"};
+  backend.maintain(state);  // first sighting: only suspected
+  EXPECT_EQ(raw.command({"LLEN", "queue:default"}).integer, 0);
+  backend.maintain(state);  // still unheld: put back; the held one stays
+  EXPECT_EQ(raw.command({"LLEN", "queue:default"}).integer, 1);
+  EXPECT_EQ(raw.command({"LLEN", backend.inflight_key("default")}).integer, 1);
+  auto again = backend.fetch(one("default"), 1, std::chrono::milliseconds(0));
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].payload["jid"], "lost");
+  backend.ack(leases);
+  backend.ack(again);
+  EXPECT_EQ(raw.command({"LLEN", backend.inflight_key("default")}).integer, 0);
+}

@@ -113,6 +113,7 @@ void RedisBackend::fetch(std::span<const std::string> queues, std::size_t max, s
       std::vector<std::vector<std::string>> moves(max, {"RPOPLPUSH", "queue:" + queue, inflight_key(queue)});
       for (auto& reply : conn->pipeline(moves)) {
         if (reply.kind != RedisReply::Kind::String) continue;
+        hold(queue, reply.text);
         out.push_back(Lease{queue, parse_job(reply.text), std::move(reply.text)});
       }
       if (!out.empty()) return;
@@ -126,6 +127,7 @@ void RedisBackend::fetch(std::span<const std::string> queues, std::size_t max, s
       auto reply = conn->command({"BRPOPLPUSH", "queue:" + queues[0], inflight_key(queues[0]),
                                   score(static_cast<double>(block.count()) / 1000.0)});
       if (reply.kind == RedisReply::Kind::String) {
+        hold(queues[0], reply.text);
         out.push_back(Lease{queues[0], parse_job(reply.text), std::move(reply.text)});
         return;
       }
@@ -136,17 +138,39 @@ void RedisBackend::fetch(std::span<const std::string> queues, std::size_t max, s
   }
 }
 
+void RedisBackend::hold(const std::string& queue, const std::string& token) {
+  std::lock_guard lock(held_mutex_);
+  held_[queue].insert(token);
+}
+
+void RedisBackend::release(const std::string& queue, const std::string& token) {
+  std::lock_guard lock(held_mutex_);
+  auto& tokens = held_[queue];
+  if (auto it = tokens.find(token); it != tokens.end()) tokens.erase(it);
+}
+
 void RedisBackend::ack(std::span<const Lease> leases) {
   if (leases.empty()) return;
   std::vector<std::vector<std::string>> commands;
   commands.reserve(leases.size());
-  for (const auto& l : leases) commands.push_back({"LREM", inflight_key(l.queue), "-1", l.token});
-  auto conn = pool_.take();
-  conn->pipeline(commands);
+  for (const auto& l : leases) {
+    release(l.queue, l.token);
+    commands.push_back({"LREM", inflight_key(l.queue), "-1", l.token});
+  }
+  try {
+    auto conn = pool_.take();
+    conn->pipeline(commands);
+  } catch (const RedisUnavailable&) {
+    // Done jobs must not be recovered as orphans and run again: retry their acks at the next beat.
+    std::lock_guard lock(held_mutex_);
+    for (const auto& l : leases) unacked_.emplace_back(l.queue, l.token);
+    throw;
+  }
 }
 
 void RedisBackend::requeue(std::vector<Lease> leases) {
   if (leases.empty()) return;
+  for (const auto& l : leases) release(l.queue, l.token);
   // One transaction: a job is either still in flight or back at its queue's head, never both or
   // neither. Pushed in reverse so the first lease ends up frontmost.
   std::vector<std::vector<std::string>> commands = {{"MULTI"}};
@@ -432,8 +456,53 @@ std::vector<std::string> RedisBackend::maintain(const ProcessState& state) {
                                {"labels", nlohmann::json::array()},
                                {"identity", identity_}};
   beat(info.dump(), state.busy, state.quiet, state.running);
+  reconcile_own(state.queues);
   recover_orphans();
   return take_signals();
+}
+
+void RedisBackend::reconcile_own(const std::vector<std::string>& queues) {
+  auto conn = pool_.take();
+  std::vector<std::pair<std::string, std::string>> retry_acks;
+  {
+    std::lock_guard lock(held_mutex_);
+    retry_acks.swap(unacked_);
+  }
+  if (!retry_acks.empty()) {
+    std::vector<std::vector<std::string>> commands;
+    for (const auto& [queue, token] : retry_acks) commands.push_back({"LREM", inflight_key(queue), "-1", token});
+    conn->pipeline(commands);
+  }
+  std::set<std::pair<std::string, std::string>> unheld;
+  for (const auto& queue : queues) {
+    auto listed = conn->command({"LRANGE", inflight_key(queue), "0", "-1"});
+    std::lock_guard lock(held_mutex_);
+    std::multiset<std::string> held = held_[queue];
+    for (const auto& entry : listed.elements) {
+      if (auto it = held.find(entry.text); it != held.end()) {
+        held.erase(it);
+        continue;
+      }
+      unheld.emplace(queue, entry.text);
+    }
+  }
+  // An entry unheld at two beats in a row is orphaned (a fetch registers what it takes within
+  // microseconds of the move), so putting it back cannot run a job that a thread still holds.
+  std::vector<std::vector<std::string>> commands = {{"MULTI"}};
+  std::set<std::pair<std::string, std::string>> still_suspect;
+  for (const auto& item : unheld) {
+    if (suspects_.count(item)) {
+      commands.push_back({"LREM", inflight_key(item.first), "-1", item.second});
+      commands.push_back({"RPUSH", "queue:" + item.first, item.second});
+    } else {
+      still_suspect.insert(item);
+    }
+  }
+  suspects_ = std::move(still_suspect);
+  if (commands.size() > 1) {
+    commands.push_back({"EXEC"});
+    conn->pipeline(commands);
+  }
 }
 
 void RedisBackend::leave() {

@@ -9,7 +9,11 @@
 #pragma once
 
 #include <atomic>
+#include <mutex>
+#include <set>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "taskmill/backends/backend.hpp"
 #include "taskmill/backends/redis/redis_pool.hpp"
@@ -65,6 +69,17 @@ class RedisBackend final : public Backend {
 
  private:
   std::string push_command_json(Payload& job, double now) const;
+  void hold(const std::string& queue, const std::string& token);
+  void release(const std::string& queue, const std::string& token);
+  // Retries acks that failed, then requeues jobs of this process's in-flight lists that no thread
+  // holds: their fetch reply was lost with the connection, so nothing here will ever run them.
+  void reconcile_own(const std::vector<std::string>& queues);
+
+  // Jobs leased and not yet acked or requeued, by queue and text (a job may appear twice).
+  std::mutex held_mutex_;
+  std::unordered_map<std::string, std::multiset<std::string>> held_;
+  std::vector<std::pair<std::string, std::string>> unacked_;  // (queue, token) whose LREM failed
+  std::set<std::pair<std::string, std::string>> suspects_;    // unheld in-flight entries seen once
   RedisPool pool_;
   std::string identity_;
   std::atomic<std::uint64_t> wake_epoch_{0};
