@@ -13,6 +13,7 @@
 using namespace taskmill;
 using namespace taskmill::jobs;
 using backends::JobSet;
+using backends::Lease;
 using backends::MemoryBackend;
 
 namespace {
@@ -168,6 +169,23 @@ TEST(Client, PushCompletesRawPayloads) {
   EXPECT_EQ(scheduled[0].payload["queue"], "default");
   EXPECT_FALSE(scheduled[0].payload.contains("at"));
   backend->ack(leases);
+}
+
+// A fetch takes at most `max` and at most ceil(waiting / takers), at least one.
+TEST(MemoryBackend, FetchTakesAFairShare) {
+  MemoryBackend b;
+  for (int i = 0; i < 10; ++i) b.push({{"jid", std::to_string(i)}, {"queue", "q"}});
+  std::vector<Lease> out;
+  b.fetch(names({"q"}), 32, 4, std::chrono::milliseconds(0), out);
+  ASSERT_EQ(out.size(), 3u);  // ceil(10 / 4)
+  EXPECT_EQ(out[0].payload["jid"], "0");
+  b.fetch(names({"q"}), 2, 1, std::chrono::milliseconds(0), out);
+  EXPECT_EQ(out.size(), 5u);  // capped by max
+  b.fetch(names({"q"}), 32, 10, std::chrono::milliseconds(0), out);
+  EXPECT_EQ(out.size(), 6u);  // at least one
+  b.ack(out);
+  EXPECT_EQ(backends::fair_share(0, 32, 4), 1u);
+  EXPECT_EQ(backends::fair_share(100, 32, 0), 32u);
 }
 
 TEST(MemoryBackend, StrictOrderRequeueAtHeadAndDueMoves) {

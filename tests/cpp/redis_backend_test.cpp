@@ -55,6 +55,30 @@ TEST(RedisBackend, FetchIsOldestFirstAndCrashSafe) {
   EXPECT_EQ(again[1].payload["jid"], "j3");
 }
 
+// One script moves a fair share of the first non-empty queue: at most max, ceil(waiting / takers).
+TEST(RedisBackend, FetchTakesAFairShareOfTheFirstNonEmptyQueue) {
+  RedisServer server;
+  RedisBackend backend(server.url());
+  std::vector<Payload> batch;
+  for (int i = 0; i < 10; ++i) batch.push_back(job(std::to_string(100 + i), "bulk"));
+  backend.push_bulk(std::move(batch));
+  const std::vector<std::string> queues = {"empty", "bulk"};
+  std::vector<Lease> out;
+  backend.fetch(queues, 32, 4, std::chrono::milliseconds(0), out);
+  ASSERT_EQ(out.size(), 3u);  // ceil(10 / 4)
+  EXPECT_EQ(out[0].queue, "bulk");
+  EXPECT_EQ(out[0].payload["jid"], "100");
+  EXPECT_EQ(out[2].payload["jid"], "102");
+  backend.fetch(queues, 2, 1, std::chrono::milliseconds(0), out);
+  ASSERT_EQ(out.size(), 5u);  // capped by max
+  EXPECT_EQ(out[4].payload["jid"], "104");
+  RedisConnection raw(RedisUrl::parse(server.url()));
+  EXPECT_EQ(raw.command({"LLEN", backend.inflight_key("bulk")}).integer, 5);
+  EXPECT_EQ(raw.command({"LLEN", "queue:bulk"}).integer, 5);
+  backend.ack(out);
+  EXPECT_EQ(raw.command({"LLEN", backend.inflight_key("bulk")}).integer, 0);
+}
+
 TEST(RedisBackend, StrictQueueOrderAndBlockingWait) {
   RedisServer server;
   RedisBackend backend(server.url());

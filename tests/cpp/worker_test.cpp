@@ -54,6 +54,31 @@ struct Blocks : Task {
     g_journal->ids.insert(attribute("id").as_int());
   }
 };
+// Jobs that must run at the same time as others: each waits (10 s at most, then fails) until
+// `g_gathering` jobs have started, and until the job numbered `after` (if not -1) has started.
+std::mutex g_started_mutex;
+std::set<std::int64_t> g_started;
+std::size_t g_gathering = 0;
+struct Meets : Task {
+  void work() override {
+    const std::int64_t id = attribute("id").as_int(), after = attribute("after").as_int();
+    {
+      std::lock_guard lock(g_started_mutex);
+      g_started.insert(id);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+      {
+        std::lock_guard lock(g_started_mutex);
+        if (g_started.size() >= g_gathering && (after < 0 || g_started.count(after))) break;
+      }
+      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("the other jobs never started");
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    std::lock_guard lock(g_journal->mutex);
+    g_journal->ids.insert(id);
+  }
+};
 Worker* g_stop_target = nullptr;
 struct StopsWorker : Task {
   void work() override { g_stop_target->stop(); }
@@ -67,6 +92,11 @@ const TaskSpec& spec_of(const char* name) {
     define_task<Fails>("worker_test.Fails", {}, three);
     define_task<Blocks>("worker_test.Blocks", {Attribute::required_attr("id", Type::integer())});
     define_task<StopsWorker>("worker_test.StopsWorker");
+    TaskOptions no_retry;
+    no_retry.retry = Value(false);
+    define_task<Meets>("worker_test.Meets",
+                       {Attribute::required_attr("id", Type::integer()), Attribute::required_attr("after", Type::integer())},
+                       no_retry);
     LogSettings quiet;
     quiet.level = LogLevel::Off;
     Config::global().set_log(quiet);
@@ -102,9 +132,9 @@ class RetrySetDown final : public backends::Backend {
   void push_bulk(std::vector<Payload> jobs) override { inner.push_bulk(std::move(jobs)); }
   void schedule(double at, Payload job) override { inner.schedule(at, std::move(job)); }
   using Backend::fetch;
-  void fetch(std::span<const std::string> q, std::size_t max, std::chrono::milliseconds wait,
+  void fetch(std::span<const std::string> q, std::size_t max, std::size_t takers, std::chrono::milliseconds wait,
              std::vector<backends::Lease>& out) override {
-    inner.fetch(q, max, wait, out);
+    inner.fetch(q, max, takers, wait, out);
   }
   void ack(std::span<const backends::Lease> leases) override { inner.ack(leases); }
   void requeue(std::vector<backends::Lease> leases) override { inner.requeue(std::move(leases)); }
@@ -146,6 +176,38 @@ TEST_F(WorkerTest, AFailureTheBackendCannotRecordIsRequeuedNotLost) {
   EXPECT_GE(down->refused.load(), 1);
   EXPECT_EQ(journal.final_attempts.size(), 4u);  // 1 unrecorded attempt + the 3 of retry=2
   EXPECT_EQ(down->inner.size(JobSet::Dead), 1u);
+}
+
+// A few slow jobs must not queue up in one thread's batch while the other threads idle: each job
+// here waits until all four run at once.
+TEST_F(WorkerTest, SlowJobsSpreadOverTheThreads) {
+  g_started.clear();
+  g_gathering = 4;
+  for (int i = 0; i < 4; ++i) client.perform_async(spec_of("worker_test.Meets"), {Value(i), Value(-1)});
+  Worker w(backend, options(4));
+  w.start();
+  ASSERT_TRUE(w.wait_idle(30.0));
+  w.stop();
+  ASSERT_TRUE(w.join(10.0));
+  EXPECT_EQ(journal.ids.size(), 4u);
+  EXPECT_EQ(w.failed(), 0);
+}
+
+// Two threads, four jobs queued: the first fetch takes its fair share, jobs 0 and 1, into one
+// thread's batch. Job 0 waits for job 1 to start, which happens only if the other thread, its own
+// jobs done, takes job 1 from the first thread's unstarted batch.
+TEST_F(WorkerTest, AnIdleThreadTakesUnstartedJobsFromABusyOne) {
+  g_started.clear();
+  g_gathering = 0;
+  client.perform_bulk(spec_of("worker_test.Meets"), {{Value(0), Value(1)}, {Value(1), Value(-1)},
+                                                     {Value(2), Value(-1)}, {Value(3), Value(-1)}});
+  Worker w(backend, options(2));
+  w.start();
+  ASSERT_TRUE(w.wait_idle(30.0));
+  w.stop();
+  ASSERT_TRUE(w.join(10.0));
+  EXPECT_EQ(journal.ids.size(), 4u);
+  EXPECT_EQ(w.failed(), 0);
 }
 
 TEST_F(WorkerTest, RunsCppJobsAndCountsThem) {

@@ -2,6 +2,9 @@
 // the one kind of global mutable state allowed besides the registry.
 #include "taskmill/backends/backend.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
@@ -22,6 +25,11 @@ std::string_view to_string(JobSet set) {
     case JobSet::Dead: return "dead";
   }
   return "?";
+}
+
+std::size_t fair_share(std::size_t waiting, std::size_t max, std::size_t takers) {
+  const std::size_t share = (waiting + std::max<std::size_t>(takers, 1) - 1) / std::max<std::size_t>(takers, 1);
+  return std::clamp<std::size_t>(share, 1, std::max<std::size_t>(max, 1));
 }
 
 std::string utc_day(double now) {

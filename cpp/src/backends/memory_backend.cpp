@@ -31,8 +31,8 @@ void MemoryBackend::schedule(double at, Payload job) {
   set_of(JobSet::Scheduled).emplace(at, std::move(job));
 }
 
-void MemoryBackend::fetch(std::span<const std::string> queues, std::size_t max, std::chrono::milliseconds wait,
-                          std::vector<Lease>& out) {
+void MemoryBackend::fetch(std::span<const std::string> queues, std::size_t max, std::size_t takers,
+                          std::chrono::milliseconds wait, std::vector<Lease>& out) {
   std::unique_lock lock(mutex_);
   const std::uint64_t epoch = wake_epoch_;
   auto take = [&] {
@@ -40,7 +40,7 @@ void MemoryBackend::fetch(std::span<const std::string> queues, std::size_t max, 
       auto it = queues_.find(name);
       if (it == queues_.end() || it->second.jobs.empty()) continue;
       Queue& q = it->second;
-      const std::size_t n = std::min(max, q.jobs.size());
+      const std::size_t n = fair_share(q.jobs.size(), max, takers);
       for (std::size_t i = 0; i < n; ++i) {
         out.push_back(Lease{name, std::move(q.jobs.front()), {}});
         q.jobs.pop_front();

@@ -8,7 +8,6 @@
 #include <random>
 #include <thread>
 
-#include "taskmill/backends/redis/redis_script.hpp"
 
 namespace taskmill::backends {
 
@@ -101,23 +100,38 @@ void RedisBackend::schedule(double at, Payload job) {
   conn->command({"ZADD", "schedule", score(at), dump(job)});
 }
 
-void RedisBackend::fetch(std::span<const std::string> queues, std::size_t max, std::chrono::milliseconds wait,
-                         std::vector<Lease>& out) {
+bool RedisBackend::take(RedisConnection& conn, std::span<const std::string> queues, std::size_t max,
+                        std::size_t takers, std::vector<Lease>& out) {
+  std::vector<std::string> keys;
+  keys.reserve(queues.size() * 2);
+  for (const auto& queue : queues) {
+    keys.push_back("queue:" + queue);
+    keys.push_back(inflight_key(queue));
+  }
+  auto reply = take_script_.run(conn, keys, {std::to_string(max), std::to_string(std::max<std::size_t>(takers, 1))});
+  if (reply.kind != RedisReply::Kind::Array || reply.elements.size() < 2) return false;
+  const std::string& queue = queues[static_cast<std::size_t>(reply.elements[0].integer)];
+  {
+    std::lock_guard lock(held_mutex_);
+    auto& held = held_[queue];
+    for (std::size_t i = 1; i < reply.elements.size(); ++i) held.insert(reply.elements[i].text);
+  }
+  for (std::size_t i = 1; i < reply.elements.size(); ++i) {
+    std::string& text = reply.elements[i].text;
+    Payload job = parse_job(text);
+    out.push_back(Lease{queue, std::move(job), std::move(text)});
+  }
+  return true;
+}
+
+void RedisBackend::fetch(std::span<const std::string> queues, std::size_t max, std::size_t takers,
+                         std::chrono::milliseconds wait, std::vector<Lease>& out) {
   if (queues.empty() || max == 0) return;
   const std::uint64_t epoch = wake_epoch_.load();
   const auto deadline = std::chrono::steady_clock::now() + wait;
   auto conn = pool_.take();
   for (;;) {
-    for (const auto& queue : queues) {
-      // Up to `max` atomic moves in one round trip; nil replies mean the queue ran dry.
-      std::vector<std::vector<std::string>> moves(max, {"RPOPLPUSH", "queue:" + queue, inflight_key(queue)});
-      for (auto& reply : conn->pipeline(moves)) {
-        if (reply.kind != RedisReply::Kind::String) continue;
-        hold(queue, reply.text);
-        out.push_back(Lease{queue, parse_job(reply.text), std::move(reply.text)});
-      }
-      if (!out.empty()) return;
-    }
+    if (take(*conn, queues, max, takers, out)) return;
     if (wake_epoch_.load() != epoch) return;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return;
@@ -214,17 +228,11 @@ void RedisBackend::add_dead(double at, Payload job, const DeadLimits& limits) {
 }
 
 std::size_t RedisBackend::enqueue_due(double now) {
-  static RedisScript pop_script(redis_scripts::pop_due());
-  static std::mutex script_mutex;  // the script object caches its SHA; guard the first load
   std::size_t moved = 0;
   auto conn = pool_.take();
   for (const char* set : {"retry", "schedule"}) {
     for (;;) {
-      RedisReply r;
-      {
-        std::lock_guard lock(script_mutex);
-        r = pop_script.run(*conn, {set}, {score(now)});
-      }
+      RedisReply r = pop_due_script_.run(*conn, {set}, {score(now)});
       if (r.kind != RedisReply::Kind::String) break;
       Payload job = parse_job(r.text);
       if (!job.is_object()) {
@@ -360,8 +368,6 @@ void RedisBackend::flush() {
 }
 
 std::size_t RedisBackend::recover_orphans() {
-  static RedisScript requeue_script(redis_scripts::requeue_all());
-  static std::mutex script_mutex;
   auto conn = pool_.take();
   std::size_t moved = 0;
   std::string cursor = "0";
@@ -381,8 +387,7 @@ std::size_t RedisBackend::recover_orphans() {
       auto beat = conn->command({"HGET", identity, "beat"});
       if (beat.kind == RedisReply::Kind::String && std::stod(beat.text) > jobs::now_seconds() - kDeadAfterSeconds)
         continue;  // still heart-beating
-      std::lock_guard lock(script_mutex);
-      auto r = requeue_script.run(*conn, {k.text, "queue:" + queue, kRecoveries, "dead"},
+      auto r = requeue_script_.run(*conn, {k.text, "queue:" + queue, kRecoveries, "dead"},
                                   {score(jobs::now_seconds()), std::to_string(kMaxRecoveries)});
       if (r.elements.size() == 2) moved += static_cast<std::size_t>(r.elements[0].integer);
     }

@@ -91,19 +91,57 @@ void Worker::thread_main(Slot& slot) {
   std::vector<backends::Lease> batch, done;
   batch.reserve(options_.max_batch);
   done.reserve(options_.max_batch);
+  const auto takers = static_cast<std::size_t>(options_.concurrency);
   while (!quiet_.load()) {
     batch.clear();
     try {
-      backend_->fetch(order.next(), options_.max_batch, std::chrono::milliseconds(100), batch);
+      // While another thread has fetched jobs it has not started, look at the queues without
+      // waiting, then help with those jobs; otherwise wait for the queues.
+      const bool backlog = backlog_elsewhere(slot);
+      backend_->fetch(order.next(), options_.max_batch, takers, std::chrono::milliseconds(backlog ? 0 : 100), batch);
+      if (fetch_failing_.load(std::memory_order_relaxed) && fetch_failing_.exchange(false))
+        log_runtime(LogLevel::Warn, "taskmill worker: fetching works again");
     } catch (const std::exception& e) {
-      log_runtime(LogLevel::Error, std::string("taskmill worker: fetch failed: ") + e.what());
+      // Logged once per outage, not once per thread and attempt; each thread retries gently.
+      if (!fetch_failing_.exchange(true))
+        log_runtime(LogLevel::Error, std::string("taskmill worker: fetch failed, retrying: ") + e.what());
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;
     }
+    if (batch.empty()) steal(slot, batch);
     if (!batch.empty()) run_batch(slot, batch, done);
   }
   if (host_) host_->thread_stopping();
   thread_exited();
+}
+
+bool Worker::backlog_elsewhere(const Slot& self) {
+  for (const auto& other : slots_) {
+    if (other.get() == &self) continue;
+    std::lock_guard lock(other->mutex);
+    if (!other->pending.empty()) return true;
+  }
+  return false;
+}
+
+void Worker::steal(const Slot& self, std::vector<backends::Lease>& out) {
+  Slot* victim = nullptr;
+  std::size_t most = 0;
+  for (const auto& other : slots_) {
+    if (other.get() == &self) continue;
+    std::lock_guard lock(other->mutex);
+    if (other->pending.size() > most) {
+      most = other->pending.size();
+      victim = other.get();
+    }
+  }
+  if (victim == nullptr) return;
+  std::lock_guard lock(victim->mutex);
+  // The back half (rounded up): the victim goes on from the front, the thief keeps their order.
+  const std::size_t n = (victim->pending.size() + 1) / 2;
+  const auto first = victim->pending.end() - static_cast<std::ptrdiff_t>(n);
+  out.insert(out.end(), std::make_move_iterator(first), std::make_move_iterator(victim->pending.end()));
+  victim->pending.erase(first, victim->pending.end());
 }
 
 void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vector<backends::Lease>& done) {

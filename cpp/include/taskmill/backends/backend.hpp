@@ -95,14 +95,16 @@ class Backend {
   // Adds a job to the scheduled set, due at `at` (epoch seconds).
   virtual void schedule(double at, Payload job) = 0;
 
-  // Leases up to `max` jobs from the first non-empty queue of `queues` (in that order), waiting
-  // up to `wait` for one to arrive; appends them to `out` (a buffer the caller reuses, so a
-  // fetch allocates nothing). Appends nothing on timeout or wake().
-  virtual void fetch(std::span<const std::string> queues, std::size_t max, std::chrono::milliseconds wait,
-                     std::vector<Lease>& out) = 0;
+  // Leases jobs from the first non-empty queue of `queues` (in that order), waiting up to `wait`
+  // for one to arrive; appends them to `out` (a buffer the caller reuses, so a fetch allocates
+  // nothing). Appends nothing on timeout or wake(). Takes at most `max` jobs and at most a fair
+  // share, ceil(waiting / `takers`) (at least one), of the queue: `takers` threads fetching from
+  // it each get work, instead of the first taking a whole batch of slow jobs the others wait on.
+  virtual void fetch(std::span<const std::string> queues, std::size_t max, std::size_t takers,
+                     std::chrono::milliseconds wait, std::vector<Lease>& out) = 0;
   std::vector<Lease> fetch(std::span<const std::string> queues, std::size_t max, std::chrono::milliseconds wait) {
     std::vector<Lease> out;
-    fetch(queues, max, wait, out);
+    fetch(queues, max, 1, wait, out);
     return out;
   }
   // The leases are done with (processed, retried or dead).
@@ -139,6 +141,8 @@ class Backend {
 using BackendPtr = std::shared_ptr<Backend>;
 
 // Helpers every backend shares.
+// How many of `waiting` jobs one of `takers` fetching threads takes: a fair share, 1 to `max`.
+std::size_t fair_share(std::size_t waiting, std::size_t max, std::size_t takers);
 // The UTC day of `now` (epoch seconds) as "YYYY-MM-DD", the suffix of daily counters.
 std::string utc_day(double now);
 // The queue a payload names ("default" when it names none or not a non-empty string).

@@ -17,7 +17,7 @@ class MemoryBackend final : public Backend {
   void push_bulk(std::vector<Payload> jobs) override;
   void schedule(double at, Payload job) override;
   using Backend::fetch;
-  void fetch(std::span<const std::string> queues, std::size_t max, std::chrono::milliseconds wait,
+  void fetch(std::span<const std::string> queues, std::size_t max, std::size_t takers, std::chrono::milliseconds wait,
              std::vector<Lease>& out) override;
   void ack(std::span<const Lease> leases) override;
   void requeue(std::vector<Lease> leases) override;

@@ -17,6 +17,7 @@
 
 #include "taskmill/backends/backend.hpp"
 #include "taskmill/backends/redis/redis_pool.hpp"
+#include "taskmill/backends/redis/redis_script.hpp"
 
 namespace taskmill::backends {
 
@@ -28,7 +29,7 @@ class RedisBackend final : public Backend {
   void push(Payload job) override;
   void push_bulk(std::vector<Payload> jobs) override;
   void schedule(double at, Payload job) override;
-  void fetch(std::span<const std::string> queues, std::size_t max, std::chrono::milliseconds wait,
+  void fetch(std::span<const std::string> queues, std::size_t max, std::size_t takers, std::chrono::milliseconds wait,
              std::vector<Lease>& out) override;
   void ack(std::span<const Lease> leases) override;
   void requeue(std::vector<Lease> leases) override;
@@ -69,6 +70,10 @@ class RedisBackend final : public Backend {
 
  private:
   std::string push_command_json(Payload& job, double now) const;
+  // Moves a fair share of the first non-empty queue into its in-flight list (take_batch); false
+  // when every queue is empty.
+  bool take(RedisConnection& conn, std::span<const std::string> queues, std::size_t max, std::size_t takers,
+            std::vector<Lease>& out);
   void hold(const std::string& queue, const std::string& token);
   void release(const std::string& queue, const std::string& token);
   // Retries acks that failed, then requeues jobs of this process's in-flight lists that no thread
@@ -82,6 +87,9 @@ class RedisBackend final : public Backend {
   std::set<std::pair<std::string, std::string>> suspects_;    // unheld in-flight entries seen once
   RedisPool pool_;
   std::string identity_;
+  RedisScript take_script_{redis_scripts::take_batch()};
+  RedisScript pop_due_script_{redis_scripts::pop_due()};
+  RedisScript requeue_script_{redis_scripts::requeue_all()};
   std::atomic<std::uint64_t> wake_epoch_{0};
 };
 

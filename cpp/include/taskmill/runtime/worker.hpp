@@ -2,7 +2,9 @@
 //
 // Ownership: the Worker owns its threads. Each thread owns the leases it fetched (a batch) until
 // it acks or requeues them; the Slot of a thread, under its mutex, is what stop() may take from
-// it when the shutdown timeout passes. Public methods may be called from any thread; stop() from
+// it when the shutdown timeout passes, and what an idle thread may take unstarted jobs from.
+// A fetch takes at most a fair share of a queue (its length / concurrency), so a few slow jobs
+// spread over the threads instead of queueing behind each other in one thread's batch. Public methods may be called from any thread; stop() from
 // inside a job only signals (it cannot wait for itself).
 #pragma once
 
@@ -74,6 +76,12 @@ class Worker {
 
   void thread_main(Slot& slot);
   void run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vector<backends::Lease>& done);
+  // Whether another thread holds fetched jobs it has not started.
+  bool backlog_elsewhere(const Slot& self);
+  // Moves half (rounded up) of the unstarted jobs of the thread with the most to `out`: a thread
+  // whose queues ran dry helps with a batch another one fetched, so no job waits behind a slow
+  // one while a thread idles.
+  void steal(const Slot& self, std::vector<backends::Lease>& out);
   void abandon_unfinished();
   void thread_exited();
 
@@ -90,6 +98,7 @@ class Worker {
   std::atomic<bool> quiet_{false}, stopping_{false};
   std::atomic<int> live_threads_{0};
   std::atomic<std::size_t> busy_{0};
+  std::atomic<bool> fetch_failing_{false};  // a fetch failed and none succeeded since: logged once
   double started_at_ = 0;  // set by start(), before the scheduler thread reads it
   std::atomic<std::int64_t> processed_{0}, failed_{0};
   std::mutex state_mutex_;  // with `changed_`: thread exits and finished batches

@@ -2,10 +2,23 @@
 
 namespace taskmill {
 
+std::string RedisScript::load(RedisConnection& conn) {
+  std::string sha = conn.command({"SCRIPT", "LOAD", source_}).text;
+  std::lock_guard lock(mutex_);
+  sha_ = sha;
+  return sha;
+}
+
+std::string RedisScript::sha() {
+  std::lock_guard lock(mutex_);
+  return sha_;
+}
+
 RedisReply RedisScript::run(RedisConnection& conn, const std::vector<std::string>& keys,
                             const std::vector<std::string>& args) {
-  if (sha_.empty()) sha_ = conn.command({"SCRIPT", "LOAD", source_}).text;
-  std::vector<std::string> argv = {"EVALSHA", sha_, std::to_string(keys.size())};
+  std::string sha = this->sha();
+  if (sha.empty()) sha = load(conn);
+  std::vector<std::string> argv = {"EVALSHA", sha, std::to_string(keys.size())};
   argv.insert(argv.end(), keys.begin(), keys.end());
   argv.insert(argv.end(), args.begin(), args.end());
   try {
@@ -13,8 +26,7 @@ RedisReply RedisScript::run(RedisConnection& conn, const std::vector<std::string
   } catch (const RedisCommandError& e) {
     if (std::string(e.what()).rfind("NOSCRIPT", 0) != 0) throw;
     // The server lost its script cache (a restart): load it again and retry once.
-    sha_ = conn.command({"SCRIPT", "LOAD", source_}).text;
-    argv[1] = sha_;
+    argv[1] = load(conn);
     return conn.command(argv);
   }
 }
@@ -26,6 +38,27 @@ const std::string& pop_due() {
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1)
 if due[1] and redis.call('ZREM', KEYS[1], due[1]) == 1 then
   return due[1]
+end
+return false
+)lua";
+  return source;
+}
+
+const std::string& take_batch() {
+  static const std::string source = R"lua(
+local most, takers = tonumber(ARGV[1]), tonumber(ARGV[2])
+for i = 1, #KEYS, 2 do
+  local waiting = redis.call('LLEN', KEYS[i])
+  if waiting > 0 then
+    local n = math.max(1, math.min(most, math.ceil(waiting / takers)))
+    local out = {(i - 1) / 2}
+    for _ = 1, n do
+      local job = redis.call('RPOPLPUSH', KEYS[i], KEYS[i + 1])
+      if not job then break end
+      out[#out + 1] = job
+    end
+    return out
+  end
 end
 return false
 )lua";

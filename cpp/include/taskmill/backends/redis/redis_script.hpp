@@ -1,7 +1,8 @@
 // RedisScript: a Lua script run by EVALSHA, loaded into the server on first use (or again after
-// the server restarted and forgot it).
+// the server restarted and forgot it). Thread-safe: any thread may run it on its own connection.
 #pragma once
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,12 @@ class RedisScript {
   const std::string& source() const { return source_; }
 
  private:
-  std::string source_;
-  std::string sha_;  // filled by the first SCRIPT LOAD; the same on every server
+  std::string load(RedisConnection& conn);
+  std::string sha();
+
+  const std::string source_;
+  std::mutex mutex_;  // guards sha_ only; the script runs without it
+  std::string sha_;   // filled by the first SCRIPT LOAD; the same on every server
 };
 
 // The scripts of Sidekiq's layout that must run atomically.
@@ -29,6 +34,13 @@ namespace redis_scripts {
 // KEYS[1] = a sorted set (schedule / retry), ARGV[1] = now (float seconds). Removes and returns the
 // lowest member whose score is <= now, or nil. Safe with several pollers: ZREM decides who won.
 const std::string& pop_due();
+
+// KEYS = queue list 1, its in-flight list, queue list 2, its in-flight list, ...; ARGV[1] = the
+// most jobs to take, ARGV[2] = how many threads share the queues. Moves jobs (RPOPLPUSH, oldest
+// first) from the first non-empty queue into its in-flight list: at most ARGV[1], and at most a
+// fair share ceil(length / ARGV[2]), at least one. Returns {queue number (0-based), job, job...}
+// or nil when every queue is empty. One round trip and one command whatever the batch size.
+const std::string& take_batch();
 
 // KEYS[1] = a private in-flight list, KEYS[2] = the queue list, KEYS[3] = the recovery-count hash,
 // KEYS[4] = the dead set; ARGV[1] = now, ARGV[2] = how many recoveries a job may have. Moves every
