@@ -2,6 +2,9 @@
 // ack, requeue, recovery of a dead process's jobs, sets, the poller, counters.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "support/redis_server.hpp"
 #include "taskmill/backends/redis/redis_connection.hpp"
 #include "taskmill/backends/redis_backend.hpp"
@@ -247,4 +250,32 @@ TEST(RedisBackend, AJobWhoseFetchReplyWasLostIsPutBackByTheNextBeats) {
   backend.ack(leases);
   backend.ack(again);
   EXPECT_EQ(raw.command({"LLEN", backend.inflight_key("default")}).integer, 0);
+}
+
+// A worker process forked from one that used Redis (taskmill worker --processes) must not share
+// the parent's sockets (their replies would cross) nor its identity (its in-flight lists).
+TEST(RedisBackend, AForkedChildOpensItsOwnConnectionsAndIdentity) {
+  RedisServer server;
+  RedisPool pool(RedisUrl::parse(server.url()), {});
+  auto client_id = [&] { return pool.take()->command({"CLIENT", "ID"}).integer; };
+  const auto parent_client = client_id();
+  auto parent = open_backend(server.url());
+  parent->push(job("before-fork"));
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    int code = 0;
+    auto child = open_backend(server.url());
+    if (client_id() == parent_client) code = 1;
+    if (child == parent ||
+        static_cast<RedisBackend&>(*child).identity() == static_cast<RedisBackend&>(*parent).identity())
+      code = 2;
+    if (child->fetch(one("default"), 5, std::chrono::milliseconds(0)).size() != 1) code = 3;
+    ::_exit(code);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "1: shared a connection, 2: shared the backend, 3: could not fetch";
+  EXPECT_EQ(client_id(), parent_client);  // the parent's connection is untouched
+  EXPECT_EQ(open_backend(server.url()), parent);
 }

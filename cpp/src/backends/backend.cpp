@@ -52,7 +52,9 @@ namespace {
 struct Defaults {
   std::mutex mutex;
   std::unordered_map<std::string, BackendPtr> memory;  // by name; "" is memory://
-  std::unordered_map<std::string, BackendPtr> redis;   // by URL
+  // By URL, with the pid that opened it: a child process after fork() opens its own (its own
+  // connections and process identity) instead of sharing the parent's sockets.
+  std::unordered_map<std::string, std::pair<pid_t, BackendPtr>> redis;
   std::string url = "memory://";
   DeadLimits dead;
 };
@@ -69,9 +71,12 @@ BackendPtr open_backend(const std::string& url) {
     // One backend (one connection pool, one process identity) per URL.
     auto& d = defaults();
     std::lock_guard lock(d.mutex);
-    auto& slot = d.redis[url];
-    if (!slot) slot = std::make_shared<RedisBackend>(url);
-    return slot;
+    auto& [opener, backend] = d.redis[url];
+    if (!backend || opener != ::getpid()) {
+      backend = std::make_shared<RedisBackend>(url);
+      opener = ::getpid();
+    }
+    return backend;
   }
 #endif
   if (url.rfind(memory, 0) != 0)

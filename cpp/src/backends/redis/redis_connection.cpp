@@ -50,7 +50,16 @@ void log_warn(const std::string& message) {
 
 void RedisConnection::ContextDeleter::operator()(redisContext* c) const { redisFree(c); }
 
-RedisConnection::RedisConnection(RedisUrl url, RedisTimeouts timeouts) : url_(std::move(url)), timeouts_(timeouts) {}
+void RedisOutage::failed(const std::string& why) {
+  if (!down_.exchange(true)) log_warn("taskmill: Redis unavailable, retrying with backoff: " + why);
+}
+
+void RedisOutage::recovered(const std::string& where) {
+  if (down_.load() && down_.exchange(false)) log_warn("taskmill: Redis connection restored at " + where);
+}
+
+RedisConnection::RedisConnection(RedisUrl url, RedisTimeouts timeouts, std::shared_ptr<RedisOutage> outage)
+    : url_(std::move(url)), timeouts_(timeouts), outage_(std::move(outage)) {}
 
 RedisConnection::~RedisConnection() = default;
 
@@ -91,16 +100,10 @@ void RedisConnection::ensure_connected() {
   } catch (const RedisUnavailable& e) {
     backoff_ = std::clamp(backoff_ * 2, timeouts_.backoff_min, timeouts_.backoff_max);
     next_attempt_ = std::chrono::steady_clock::now() + backoff_;
-    if (!outage_logged_) {
-      log_warn(std::string("taskmill: Redis unavailable, retrying with backoff: ") + e.what());
-      outage_logged_ = true;
-    }
+    outage_->failed(e.what());
     throw;
   }
-  if (outage_logged_) {
-    log_warn("taskmill: Redis connection restored at " + url_.display());
-    outage_logged_ = false;
-  }
+  outage_->recovered(url_.display());
   backoff_ = std::chrono::milliseconds{0};
 }
 

@@ -3,9 +3,10 @@
 // Ownership: a connection belongs to one thread at a time (hiredis contexts are not thread-safe);
 // the backend keeps one per worker thread plus one for the poller. A lost connection is
 // re-established on the next command, with exponential backoff between failed attempts; the first
-// failure and the recovery are logged once each.
+// failure and the recovery are logged once each, for all the connections sharing a RedisOutage.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <stdexcept>
@@ -39,9 +40,22 @@ struct RedisTimeouts {
   std::chrono::milliseconds backoff_max{5000};
 };
 
+// Whether the server is known to be unreachable, shared by the connections of one pool so that an
+// outage is logged once (not once per connection) and its end once.
+class RedisOutage {
+ public:
+  void failed(const std::string& why);          // logs if it is news
+  void recovered(const std::string& where);     // logs if it was down
+  bool down() const { return down_.load(); }
+
+ private:
+  std::atomic<bool> down_{false};
+};
+
 class RedisConnection {
  public:
-  explicit RedisConnection(RedisUrl url, RedisTimeouts timeouts = {});
+  explicit RedisConnection(RedisUrl url, RedisTimeouts timeouts = {},
+                           std::shared_ptr<RedisOutage> outage = std::make_shared<RedisOutage>());
   ~RedisConnection();
   RedisConnection(const RedisConnection&) = delete;
   RedisConnection& operator=(const RedisConnection&) = delete;
@@ -70,7 +84,7 @@ class RedisConnection {
   std::unique_ptr<redisContext, ContextDeleter> context_;
   std::chrono::milliseconds backoff_{0};
   std::chrono::steady_clock::time_point next_attempt_{};
-  bool outage_logged_ = false;
+  std::shared_ptr<RedisOutage> outage_;
 };
 
 }  // namespace taskmill

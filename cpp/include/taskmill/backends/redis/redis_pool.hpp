@@ -1,6 +1,10 @@
 // RedisPool: connections handed out one per caller at a time (hiredis contexts are not
 // thread-safe). A connection goes back to the pool when its lease ends; the pool grows on demand.
+// After fork(), the child never uses a connection it inherited: its replies could be read by the
+// parent. It closes its copies (the parent's stay open) and connects anew.
 #pragma once
+
+#include <unistd.h>
 
 #include <memory>
 #include <mutex>
@@ -30,7 +34,11 @@ class RedisPool {
 
   Lease take() {
     std::lock_guard lock(mutex_);
-    if (idle_.empty()) return Lease(*this, std::make_unique<RedisConnection>(url_, timeouts_));
+    if (owner_ != ::getpid()) {
+      idle_.clear();
+      owner_ = ::getpid();
+    }
+    if (idle_.empty()) return Lease(*this, std::make_unique<RedisConnection>(url_, timeouts_, outage_));
     auto conn = std::move(idle_.back());
     idle_.pop_back();
     return Lease(*this, std::move(conn));
@@ -40,11 +48,13 @@ class RedisPool {
  private:
   void give_back(std::unique_ptr<RedisConnection> conn) {
     std::lock_guard lock(mutex_);
-    idle_.push_back(std::move(conn));
+    if (owner_ == ::getpid()) idle_.push_back(std::move(conn));
   }
   RedisUrl url_;
   RedisTimeouts timeouts_;
+  std::shared_ptr<RedisOutage> outage_ = std::make_shared<RedisOutage>();  // one log line per outage
   std::mutex mutex_;
+  pid_t owner_ = ::getpid();  // the process whose connections idle_ holds
   std::vector<std::unique_ptr<RedisConnection>> idle_;
 };
 
