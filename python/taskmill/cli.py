@@ -23,6 +23,7 @@ import threading
 from typing import Any, Sequence
 
 import taskmill as tm
+from taskmill.supervisor import Supervisor
 
 
 def backend_url(given: str | None) -> str:
@@ -69,44 +70,21 @@ def _run_one_worker(args: argparse.Namespace) -> None:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     url = backend_url(args.backend)
+    if args.processes > 1 and url.startswith("memory:"):
+        raise SystemExit("taskmill: --processes needs a backend the processes share (redis://...), "
+                         "not memory://, which lives inside one process")
     _import_modules(args.require or [])
-    _configure(url)
+    _configure(url)  # in the parent too: a wrong URL or Redis down stops here, before any fork
     print(_banner(args, url), flush=True)
     if args.processes <= 1:
         _run_one_worker(args)
         return 0
-    # Pre-forked processes for CPU-bound Python tasks: each child runs its own worker (and holds
-    # its own GIL); the parent forwards stop signals and waits for them.
-    children: list[int] = []
-    for _ in range(args.processes):
-        pid = os.fork()
-        if pid == 0:
-            try:
-                _configure(url)  # a fresh connection pool and identity in the child
-                _run_one_worker(args)
-            finally:
-                os._exit(0)
-        children.append(pid)
 
-    def forward(signum: int, _frame: Any) -> None:
-        for child in children:
-            try:
-                os.kill(child, signum)
-            except ProcessLookupError:
-                pass
+    def run_child() -> None:
+        _configure(url)  # its own connection pool and identity
+        _run_one_worker(args)
 
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGTSTP, signal.SIGTTIN):
-        signal.signal(sig, forward)
-    status = 0
-    for child in children:
-        while True:
-            try:
-                _, code = os.waitpid(child, 0)
-                break
-            except InterruptedError:
-                continue
-        status = status or (1 if code else 0)
-    return status
+    return Supervisor(args.processes, run_child).run()
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

@@ -75,3 +75,75 @@ def test_worker_command_errors_are_clear(tmp_path):
     assert bad_backend.returncode != 0 and "the port must be a number" in bad_backend.stderr
     nothing = taskmill("dead", "delete", "--backend", "memory://")
     assert nothing.returncode != 0 and "name job ids, or --all" in nothing.stderr
+
+
+PID_TASKS = textwrap.dedent("""
+    import os
+    import time
+    import taskmill as tm
+
+    class CliPid(tm.Task, queue="cli_pids"):
+        path: str
+        n: int
+
+        def work(self) -> None:
+            time.sleep(0.005)
+            with open(self.path, "a") as f:
+                f.write(f"{self.n} {os.getpid()}\\n")
+""")
+
+
+def test_worker_processes_share_the_queue_and_a_crashed_one_is_replaced(redis_url, tmp_path):
+    (tmp_path / "cli_pid_tasks.py").write_text(PID_TASKS)
+    out = tmp_path / "out.txt"
+    redis_cli(redis_url, "FLUSHDB")
+
+    def push(numbers) -> None:
+        tm.configure(backend=redis_url, log_level="off")
+        try:
+            for n in numbers:
+                tm.push({"class": "CliPid", "args": [str(out), n], "queue": "cli_pids"})
+        finally:
+            tm.configure(backend="memory://")
+
+    def ran() -> dict[int, int]:
+        lines = out.read_text().split("\n") if out.exists() else []
+        return dict((int(n), int(pid)) for n, pid in (line.split() for line in lines if line))
+
+    def live_pids() -> set[int]:
+        members = redis_cli(redis_url, "SMEMBERS", "processes").split()
+        return {int(m.split(":")[1]) for m in members if redis_cli(redis_url, "EXISTS", m) == "1"}
+
+    push(range(300))
+    # Output goes to files: a pipe nobody reads while the test waits would fill up with the run
+    # log lines and block the workers.
+    stdout_file, stderr_file = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    with open(stdout_file, "w") as stdout_sink, open(stderr_file, "w") as stderr_sink:
+        parent = subprocess.Popen([sys.executable, "-m", "taskmill", "worker", "-r", "cli_pid_tasks", "-q", "cli_pids",
+                                   "-c", "2", "--processes", "2", "--backend", redis_url], cwd=tmp_path,
+                                  stdout=stdout_sink, stderr=stderr_sink, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert wait_for(lambda: len(ran()) == 300, timeout=60)
+        runners = set(ran().values())
+        assert len(runners) == 2 and parent.pid not in runners  # both children worked, the parent did not
+        assert wait_for(lambda: live_pids() == runners, timeout=15)
+
+        victim = min(runners)
+        os.kill(victim, signal.SIGKILL)
+        assert wait_for(lambda: len(live_pids() - {victim}) == 2, timeout=30), "the killed child was not replaced"
+        push(range(300, 400))
+        assert wait_for(lambda: len(ran()) == 400, timeout=60)
+    finally:
+        parent.send_signal(signal.SIGTERM)
+        parent.wait(timeout=60)
+    stdout, stderr = stdout_file.read_text(), stderr_file.read_text()
+    assert parent.returncode == 0, stderr
+    assert "processes 2" in stdout
+    assert f"worker process {victim} died (killed by SIGKILL)" in stderr
+    assert sorted(ran()) == list(range(400))
+    assert live_pids() - {victim} == set()  # every live child left the process set on the way out
+
+
+def test_processes_need_a_shared_backend(tmp_path):
+    done = taskmill("worker", "--processes", "2", "--backend", "memory://", cwd=tmp_path)
+    assert done.returncode != 0 and "--processes needs a backend the processes share" in done.stderr
