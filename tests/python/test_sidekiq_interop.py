@@ -104,6 +104,10 @@ def test_sidekiq_api_reads_taskmills_data(shared):
     with tm.Worker(queues=["interop"], concurrency=2) as worker:
         assert wait_for(lambda: len(received) == 5 and tm.dead_set().size() == 1, timeout=30)
         assert wait_for(lambda: redis_cli(shared, "SCARD", "processes") == "1", timeout=10)
+        # The heartbeat (every 5 s) may have been written while the last job ran: wait for one
+        # that reports the worker idle, which Ruby must then read as busy 0.
+        identity = redis_cli(shared, "SMEMBERS", "processes")
+        assert wait_for(lambda: redis_cli(shared, "HGET", identity, "busy") == "0", timeout=15)
         seen = json.loads(ruby(textwrap.dedent("""
             require "sidekiq/api"
             require "json"
