@@ -190,6 +190,27 @@ def test_scheduled_jobs_run_when_due(backend):
     assert seen[0]["key"] == "later" and tm.scheduled_set().size() == 1
 
 
+meet_barrier: threading.Barrier | None = None
+
+
+class Meet(tm.Task, queue="w", retry=False):
+    """Waits until every other Meet job of the test runs at once (fails after 10 s)."""
+
+    def work(self) -> None:
+        assert meet_barrier is not None
+        meet_barrier.wait(timeout=10)
+
+
+def test_a_few_slow_jobs_run_on_all_threads_at_once(backend):
+    global meet_barrier
+    meet_barrier = threading.Barrier(4)
+    for _ in range(4):
+        Meet.perform_async()
+    with worker(concurrency=4) as w:
+        assert w.wait_idle(30)
+    assert tm.stats()["processed"] == 4 and tm.stats()["failed"] == 0 and tm.dead_set().size() == 0
+
+
 def test_strict_queue_order(backend):
     for i in range(5):
         Record.set(queue="low").perform_async("low", n=i)

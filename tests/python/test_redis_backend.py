@@ -7,6 +7,7 @@ Python Redis client): queues, the retry and dead sets, counters.
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
@@ -64,6 +65,26 @@ def test_worker_drains_python_and_cpp_jobs(redis_backend):
     assert stats["processed"] == 300 and stats["failed"] == 0
     assert stats["queues"]["redis_q"]["size"] == 0
     assert redis_cli(redis_backend, "GET", "stat:processed") == "300"
+
+
+meet_barrier: threading.Barrier | None = None
+
+
+class RedisMeet(tm.Task, queue="redis_q", retry=False):
+    """Waits until every other RedisMeet job of the test runs at once (fails after 10 s)."""
+
+    def work(self) -> None:
+        assert meet_barrier is not None
+        meet_barrier.wait(timeout=10)
+
+
+def test_a_few_slow_jobs_run_on_all_threads_at_once(redis_backend):
+    global meet_barrier
+    meet_barrier = threading.Barrier(4)
+    RedisMeet.perform_bulk([[]] * 4)
+    with tm.Worker(queues=["redis_q"], concurrency=4) as worker:
+        assert worker.wait_idle(timeout=30)
+    assert tm.stats()["processed"] == 4 and tm.stats()["failed"] == 0 and tm.dead_set().size() == 0
 
 
 def test_failures_go_through_the_retry_set_to_the_dead_set(redis_backend):
