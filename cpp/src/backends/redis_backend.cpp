@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <ctime>
 #include <random>
-#include <thread>
 
 
 namespace taskmill::backends {
@@ -135,19 +134,16 @@ void RedisBackend::fetch(std::span<const std::string> queues, std::size_t max, s
     if (wake_epoch_.load() != epoch) return;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return;
-    if (queues.size() == 1) {
-      // One queue: block in Redis (no polling) for at most a second, so wake() is noticed.
-      const auto block = std::min(left, std::chrono::milliseconds(1000));
-      auto reply = conn->command({"BRPOPLPUSH", "queue:" + queues[0], inflight_key(queues[0]),
-                                  score(static_cast<double>(block.count()) / 1000.0)});
-      if (reply.kind == RedisReply::Kind::String) {
-        hold(queues[0], reply.text);
-        out.push_back(Lease{queues[0], parse_job(reply.text), std::move(reply.text)});
-        return;
-      }
-    } else {
-      // Several queues in strict order: Redis has no multi-list blocking move, so poll gently.
-      std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(50)));
+    // Block in Redis on the first queue: for at most a second when it is the only one (so wake()
+    // is noticed), for 50 ms when others must be looked at again (Redis has no blocking move from
+    // several lists). A job arriving on the first queue is taken at once either way.
+    const auto block = std::min(left, std::chrono::milliseconds(queues.size() == 1 ? 1000 : 50));
+    auto reply = conn->command({"BRPOPLPUSH", "queue:" + queues[0], inflight_key(queues[0]),
+                                score(static_cast<double>(block.count()) / 1000.0)});
+    if (reply.kind == RedisReply::Kind::String) {
+      hold(queues[0], reply.text);
+      out.push_back(Lease{queues[0], parse_job(reply.text), std::move(reply.text)});
+      return;
     }
   }
 }
