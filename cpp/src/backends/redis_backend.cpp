@@ -228,17 +228,9 @@ std::size_t RedisBackend::enqueue_due(double now) {
   auto conn = pool_.take();
   for (const char* set : {"retry", "schedule"}) {
     for (;;) {
-      RedisReply r = pop_due_script_.run(*conn, {set}, {score(now)});
-      if (r.kind != RedisReply::Kind::String) break;
-      Payload job = parse_job(r.text);
-      if (!job.is_object()) {
-        // Unreadable member: keep it visible in the dead set rather than dropping it.
-        conn->command({"ZADD", "dead", score(now), r.text});
-        continue;
-      }
-      const std::string queue = queue_of(job);
-      conn->pipeline({{"SADD", kQueues, queue}, {"LPUSH", "queue:" + queue, push_command_json(job, now)}});
-      ++moved;
+      RedisReply r = move_due_script_.run(*conn, {set, kQueues, "dead"}, {score(now)});
+      if (r.kind != RedisReply::Kind::Array || r.elements.empty()) break;
+      if (r.elements[0].text == "queued") ++moved;  // else it was unreadable: kept in the dead set
     }
   }
   return moved;

@@ -88,7 +88,7 @@ class RedisBackend final : public Backend {
   RedisPool pool_;
   std::string identity_;
   RedisScript take_script_{redis_scripts::take_batch()};
-  RedisScript pop_due_script_{redis_scripts::pop_due()};
+  RedisScript move_due_script_{redis_scripts::move_due()};
   RedisScript requeue_script_{redis_scripts::requeue_all()};
   std::atomic<std::uint64_t> wake_epoch_{0};
 };

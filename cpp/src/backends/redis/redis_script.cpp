@@ -33,13 +33,63 @@ RedisReply RedisScript::run(RedisConnection& conn, const std::vector<std::string
 
 namespace redis_scripts {
 
-const std::string& pop_due() {
-  static const std::string source = R"lua(
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1)
-if due[1] and redis.call('ZREM', KEYS[1], due[1]) == 1 then
-  return due[1]
+namespace {
+
+// A Lua function shared by the scripts that change a payload: sets one top-level field of a JSON
+// object given as text and leaves every other byte as it was. (cjson.encode would write an empty
+// `args` array as {} and round floats to 14 digits.) `value` is JSON text. Returns nil when the
+// field cannot be placed without doubt: its name also appears nested, or its value is a container.
+const char* const kJsonSet = R"lua(
+local function json_set(text, decoded, key, value)
+  local pattern = '"' .. key .. '"%s*:%s*'
+  local _, count = string.gsub(text, pattern, '')
+  if count == 0 then
+    local open = string.find(text, '{', 1, true)
+    if not open then return nil end
+    local rest = string.sub(text, open + 1)
+    local sep = string.find(rest, '^%s*}') and '' or ','
+    return string.sub(text, 1, open) .. '"' .. key .. '":' .. value .. sep .. rest
+  end
+  if count ~= 1 or decoded[key] == nil or type(decoded[key]) == 'table' then return nil end
+  local _, before = string.find(text, pattern)
+  local first, last = before + 1, nil
+  if string.sub(text, first, first) == '"' then
+    local j = first + 1
+    while true do
+      local c = string.sub(text, j, j)
+      if c == '' then return nil end
+      if c == '\\' then j = j + 2 elseif c == '"' then last = j break else j = j + 1 end
+    end
+  else
+    local stop = string.find(text, '[,}%s]', first)
+    if not stop then return nil end
+    last = stop - 1
+  end
+  return string.sub(text, 1, first - 1) .. value .. string.sub(text, last + 1)
 end
-return false
+
+local function is_object(text, ok, decoded)
+  return ok and type(decoded) == 'table' and string.find(text, '^%s*{') ~= nil
+end
+)lua";
+
+}  // namespace
+
+const std::string& move_due() {
+  static const std::string source = std::string(kJsonSet) + R"lua(
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1)[1]
+if not due then return false end
+redis.call('ZREM', KEYS[1], due)
+local ok, decoded = pcall(cjson.decode, due)
+if not is_object(due, ok, decoded) then
+  redis.call('ZADD', KEYS[3], ARGV[1], due)
+  return {'dead', due}
+end
+local queue = decoded['queue']
+if type(queue) ~= 'string' or queue == '' then queue = 'default' end
+redis.call('SADD', KEYS[2], queue)
+redis.call('LPUSH', 'queue:' .. queue, json_set(due, decoded, 'enqueued_at', ARGV[1]) or due)
+return {'queued', queue}
 )lua";
   return source;
 }
@@ -66,7 +116,7 @@ return false
 }
 
 const std::string& requeue_all() {
-  static const std::string source = R"lua(
+  static const std::string source = std::string(kJsonSet) + R"lua(
 -- The private list holds the newest fetch at its left end; taking from the left and pushing to the
 -- queue's right end (where fetches take from) leaves the oldest job to be taken first again.
 -- A job recovered more than ARGV[2] times (it keeps killing its workers) goes to the dead set.
@@ -80,11 +130,13 @@ while true do
   local times = redis.call('HINCRBY', KEYS[3], jid, 1)
   redis.call('EXPIRE', KEYS[3], 86400)
   if times > tonumber(ARGV[2]) then
-    if ok and type(decoded) == 'table' then
-      decoded['error_class'] = 'taskmill::ProcessLost'
-      decoded['error_message'] = 'the process running this job died ' .. times .. ' times'
-      decoded['failed_at'] = tonumber(ARGV[1])
-      job = cjson.encode(decoded)
+    if is_object(job, ok, decoded) then
+      -- The error fields of Sidekiq's dead jobs; failed_at only where no earlier failure set it.
+      local marked = json_set(job, decoded, 'error_class', '"taskmill::ProcessLost"')
+      marked = marked and json_set(marked, decoded, 'error_message',
+                                   '"the process running this job died ' .. times .. ' times"')
+      if marked and decoded['failed_at'] == nil then marked = json_set(marked, decoded, 'failed_at', ARGV[1]) end
+      job = marked or job
     end
     redis.call('ZADD', KEYS[4], ARGV[1], job)
     redis.call('HDEL', KEYS[3], jid)

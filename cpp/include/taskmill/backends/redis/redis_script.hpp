@@ -31,9 +31,14 @@ class RedisScript {
 // The scripts of Sidekiq's layout that must run atomically.
 namespace redis_scripts {
 
-// KEYS[1] = a sorted set (schedule / retry), ARGV[1] = now (float seconds). Removes and returns the
-// lowest member whose score is <= now, or nil. Safe with several pollers: ZREM decides who won.
-const std::string& pop_due();
+// KEYS[1] = a sorted set (schedule / retry), KEYS[2] = the `queues` set, KEYS[3] = the dead set;
+// ARGV[1] = now (float seconds). Moves the lowest member whose score is <= now to its queue
+// (LPUSH `queue:<its queue>`, SADD queues) with `enqueued_at` = now, in one atomic step, so a
+// connection lost in between cannot drop it. A member that is not a JSON object goes to the dead
+// set. Returns {"queued", queue}, {"dead", member}, or nil when nothing is due. Safe with several
+// pollers, taskmill's and Ruby's. The queue key is derived from the payload inside the script:
+// fine on a single Redis (Sidekiq's layout does not support Redis Cluster either).
+const std::string& move_due();
 
 // KEYS = queue list 1, its in-flight list, queue list 2, its in-flight list, ...; ARGV[1] = the
 // most jobs to take, ARGV[2] = how many threads share the queues. Moves jobs (RPOPLPUSH, oldest
