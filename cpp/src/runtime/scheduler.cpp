@@ -37,6 +37,7 @@ void Scheduler::poke() {
 
 void Scheduler::loop() {
   std::unique_lock lock(mutex_);
+  bool failing = false;  // an outage is logged when it starts and when it ends, not every poll
   while (!stopping_) {
     poked_ = false;
     lock.unlock();
@@ -46,8 +47,11 @@ void Scheduler::loop() {
       heartbeat(now);
       backend_->enqueue_due(now);
       if (auto due = backend_->next_due()) wait = std::clamp(*due - jobs::now_seconds(), 0.0, poll_interval_);
+      if (failing) log_runtime(LogLevel::Info, "taskmill scheduler: the backend answers again");
+      failing = false;
     } catch (const std::exception& e) {  // a remote backend may fail; try again next time
-      log_runtime(LogLevel::Error, std::string("taskmill scheduler: ") + e.what());
+      if (!failing) log_runtime(LogLevel::Error, std::string("taskmill scheduler: ") + e.what() + " (retrying quietly)");
+      failing = true;
     }
     lock.lock();
     wait = std::min(wait, kHeartbeatSeconds);
