@@ -419,6 +419,13 @@ def run_once(c: Contender, n: int, r, url: str, timeout: float, log_path: Path) 
                 break
             time.sleep(POLL_SECONDS)
         end_t = now
+        if c.burst and not partial:
+            # It exits by itself once the queue is empty; a stop signal during its teardown
+            # would show as a traceback (RQ) and not be the peer's fault.
+            try:
+                proc.wait(STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                pass
     finally:
         stop_process(proc, c.stop_signal, STOP_SECONDS)
 
