@@ -6,9 +6,12 @@
 
 #include "taskmill/backends/memory_backend.hpp"
 #include "taskmill/core/define_task.hpp"
+#include "taskmill/core/executor.hpp"
 #include "taskmill/core/halt.hpp"
+#include "taskmill/core/middlewares.hpp"
 #include "taskmill/jobs/client.hpp"
 #include "taskmill/jobs/retry_policy.hpp"
+#include "taskmill/runtime/processor.hpp"
 
 using namespace taskmill;
 using namespace taskmill::jobs;
@@ -152,6 +155,36 @@ TEST(Client, PerformVariantsReachTheBackend) {
   EXPECT_EQ(backend->pending(names({"billing"})), 4u);
   backend->ack(leases);
   EXPECT_EQ(backend->pending(names({"billing"})), 0u);
+}
+
+// Correlate: a job enqueued during a run carries the run's correlation id, and Correlate in the
+// worker's run of that job takes it up; a job enqueued outside any run carries none.
+TEST(Client, AJobEnqueuedUnderCorrelateCarriesTheIdIntoItsRun) {
+  struct Followup : Task {
+    void work() override {}
+  };
+  TaskSpec followup_spec = make_spec<Followup>("jobs_test.CorrelFollowup");
+  followup_spec.middlewares = {middlewares::correlate()};
+  static TaskSpecPtr followup = std::make_shared<const TaskSpec>(std::move(followup_spec));
+  Registry::global().add(followup);
+  static auto backend = std::make_shared<MemoryBackend>();
+  struct Request : Task {
+    void work() override { Client(backend).perform_async(*followup, {}); }
+  };
+  TaskSpec request_spec = make_spec<Request>("jobs_test.CorrelRequest");
+  request_spec.middlewares = {middlewares::correlate()};
+  auto request = Executor::run(std::make_shared<const TaskSpec>(std::move(request_spec)), {});
+  ASSERT_TRUE(request->success()) << request->reason;
+  Client(backend).perform_async(*followup, {});
+
+  const auto leases = backend->fetch(names({"default"}), 2, std::chrono::milliseconds(0));
+  ASSERT_EQ(leases.size(), 2u);
+  const Value id = request->metadata.at("correlation_id");
+  EXPECT_EQ(leases[0].payload.at("correlation_id"), id.as_string());
+  EXPECT_FALSE(leases[1].payload.contains("correlation_id"));
+  EXPECT_EQ(runtime::run_payload(leases[0].payload)->metadata.at("correlation_id"), id);
+  EXPECT_NE(runtime::run_payload(leases[1].payload)->metadata.at("correlation_id"), id);
+  backend->ack(leases);
 }
 
 TEST(Client, PushCompletesRawPayloads) {

@@ -408,3 +408,34 @@ def test_run_blocks_until_a_signal_then_stops_gracefully(backend):
     timer.join()
     assert not w.running and [r["key"] for r in seen] == ["before-signal"]
     assert signal.getsignal(signal.SIGTERM) is handler  # restored
+
+
+class CorrelatedFollowup(tm.Task, name="test.jobs.correlated_followup", queue="corr",
+                         middlewares=[tm.middlewares.Correlate()]):
+    def work(self) -> None: ...
+
+
+class CorrelatedRequest(tm.Task, name="test.jobs.correlated_request", middlewares=[tm.middlewares.Correlate()]):
+    def work(self) -> None:
+        CorrelatedFollowup.perform_async()
+
+
+def test_correlate_carries_the_id_into_jobs_enqueued_during_a_run(backend, tmp_path) -> None:
+    with tm.testing.fake():
+        CorrelatedFollowup.perform_async()  # outside any run: nothing to carry
+        assert "correlation_id" not in CorrelatedFollowup.jobs[0]
+        CorrelatedFollowup.clear()
+
+    log = tmp_path / "runs.log"
+    tm.configure(log_level="info", log_file=str(log))
+    result = CorrelatedRequest.execute()
+    assert result.success, result.reason
+    with tm.Worker(["corr"], 1) as worker:
+        assert worker.wait_idle(timeout=10)
+    tm.configure(log_level="off", log_file=None)
+
+    runs = [json.loads(line) for line in log.read_text().splitlines()]
+    followups = [run for run in runs if run["task"] == "test.jobs.correlated_followup"]
+    assert len(followups) == 1
+    assert followups[0]["metadata"]["correlation_id"] == result.metadata["correlation_id"]
+    assert followups[0]["jid"]  # it ran as a job, not nested in the request's run

@@ -4,6 +4,8 @@
 #include <random>
 
 #include "taskmill/core/halt.hpp"
+#include "taskmill/core/middlewares.hpp"
+#include "taskmill/core/run.hpp"
 #include "taskmill/core/registry.hpp"
 
 namespace taskmill::jobs {
@@ -104,6 +106,12 @@ Payload build_payload(const TaskSpec& spec, const std::vector<Value>& args, cons
   if (!(bt.is_bool() && !bt.as_bool())) p["backtrace"] = bt.to_json();
   const auto& tags = options.tags ? *options.tags : o.tags;
   if (!tags.empty()) p["tags"] = tags;
+  // Enqueued during a run that has a correlation id (the Correlate middleware): the job carries
+  // it, and Correlate in the worker takes it up, so one request can be followed across jobs.
+  if (const Run* run = Run::current()) {
+    std::string id = middlewares::correlation_id(*run);
+    if (!id.empty()) p["correlation_id"] = std::move(id);
+  }
   return p;
 }
 
@@ -122,6 +130,7 @@ PayloadFields scan_payload(const Payload& p) {
     else if (k == std::string_view("retry_count")) f.retry_count = v;
     else if (k == std::string_view("enqueued_at")) f.enqueued_at = v;
     else if (k == std::string_view("created_at")) f.created_at = v;
+    else if (k == std::string_view("correlation_id")) f.correlation_id = v;
   }
   return f;
 }

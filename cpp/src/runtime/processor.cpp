@@ -14,11 +14,14 @@ jobs::Failure failure_of(const Result& r) {
   return {r.task_name() + ".FailFault", r.reason, {}};
 }
 
-RunRequest request_for(const nlohmann::json& args, const JobInfo& info) {
+RunRequest request_for(const jobs::PayloadFields& fields, const JobInfo& info) {
   RunRequest request;
-  request.args.reserve(args.size());
-  for (const auto& a : args) request.args.push_back(Value::from_json(a));
+  request.args.reserve(fields.args->size());
+  for (const auto& a : *fields.args) request.args.push_back(Value::from_json(a));
   request.job = &info;
+  // The enqueuer's correlation id reaches the Correlate middleware through the run's context.
+  if (fields.correlation_id && fields.correlation_id->is_string())
+    request.context = Context::make({{"correlation_id", Value(fields.correlation_id->get<std::string>())}});
   return request;
 }
 
@@ -49,7 +52,7 @@ Attempt Processor::attempt(const backends::Lease& lease, const TaskSpecPtr& spec
   JobInfo info = jobs::job_info(fields);
   info.final_attempt = jobs::is_final_attempt(fields.retry, fields.retry_count);
   try {
-    a.result = Executor::run(spec, request_for(*fields.args, info));
+    a.result = Executor::run(spec, request_for(fields, info));
     if (a.result->failed()) {
       a.failure = failure_of(*a.result);
       a.cause = a.result->cause;
@@ -81,7 +84,7 @@ ResultPtr run_payload(const jobs::Payload& payload) {
   TaskSpecPtr spec = Registry::global().get(fields.cls->get_ref<const std::string&>());
   JobInfo info = jobs::job_info(fields);
   info.final_attempt = jobs::is_final_attempt(fields.retry, fields.retry_count);
-  return Executor::run(spec, request_for(*fields.args, info));
+  return Executor::run(spec, request_for(fields, info));
 }
 
 }  // namespace taskmill::runtime

@@ -64,6 +64,7 @@ struct PayloadFields {
   const nlohmann::json* retry_count = nullptr;
   const nlohmann::json* enqueued_at = nullptr;
   const nlohmann::json* created_at = nullptr;
+  const nlohmann::json* correlation_id = nullptr;  // set by an enqueuer running under Correlate
 };
 PayloadFields scan_payload(const Payload& payload);
 
