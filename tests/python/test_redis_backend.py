@@ -167,3 +167,38 @@ def test_heartbeat_shows_running_jobs_and_obeys_ui_signals(redis_backend):
             worker.stop()
             runner.join()
     assert redis_cli(redis_backend, "SCARD", "processes") == "0"
+
+
+def test_malformed_payloads_pushed_by_hand_go_to_the_dead_set_and_the_worker_goes_on(redis_backend):
+    # As a foreign producer (or a person with redis-cli) could push them.
+    for raw in ("not json at all", '{"args": [1]}', '{"class": "RedisRecord", "jid": "x"}', "[1, 2]"):
+        redis_cli(redis_backend, "LPUSH", "queue:redis_q", raw)
+    RedisRecord.perform_async(5)
+    with tm.Worker(queues=["redis_q"], concurrency=1) as worker:
+        assert worker.wait_idle(timeout=30)
+    assert seen == [5]
+    assert tm.dead_set().size() == 4
+    dead = [json.loads(line) for line in redis_cli(redis_backend, "ZRANGE", "dead", "0", "-1").splitlines()]
+    assert [d["error_class"] for d in dead] == ["MalformedPayload"] * 4
+    reasons = sorted(d["error_message"] for d in dead)
+    assert reasons[0] == "the payload has no 'class' (a non-empty string naming the task)"
+    assert reasons[1] == "the payload is not a JSON object"
+    assert reasons[3] == "the payload's 'args' is missing or not an array"
+    assert sorted(str(d.get("raw")) for d in dead if "raw" in d) == ["[1, 2]", "not json at all"]  # kept
+    assert redis_cli(redis_backend, "LLEN", "queue:redis_q") == "0"
+    assert (tm.stats()["processed"], tm.stats()["failed"]) == (5, 4)  # Sidekiq counts failures as processed too
+
+
+def test_a_large_payload_runs_with_its_arguments_intact(redis_backend):
+    big = "x" * (8 * 1024 * 1024)  # 8 MiB in one argument
+
+    class RedisBig(tm.Task, name="test.redis.big", queue="redis_q"):
+        text: str
+
+        def work(self) -> None:
+            seen.append(len(self.text) if self.text == big else -1)
+
+    RedisBig.perform_async(big)
+    with tm.Worker(queues=["redis_q"], concurrency=1) as worker:
+        assert worker.wait_idle(timeout=60)
+    assert seen == [len(big)]
