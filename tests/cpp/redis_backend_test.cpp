@@ -108,7 +108,9 @@ TEST(RedisBackend, RecoversTheJobsOfAProcessThatStoppedBeating) {
   {
     RedisBackend crashed(server.url());
     crashed.push_bulk({job("x1"), job("x2")});
-    crashed.beat("{}", 2, false);
+    ProcessState beating;
+    beating.busy = 2;
+    crashed.beat("{}", beating);
     ASSERT_EQ(crashed.fetch(one("default"), 2, std::chrono::milliseconds(0)).size(), 2u);
     RedisConnection raw(RedisUrl::parse(server.url()));
     RedisBackend survivor(server.url());
@@ -212,6 +214,11 @@ TEST(RedisBackend, HeartbeatInSidekiqsProcessLayoutAndRecoveryOfAStaleProcess) {
   EXPECT_EQ(info["identity"], crashed.identity());
   EXPECT_EQ(raw.command({"HGET", crashed.identity(), "busy"}).text, "2");
   EXPECT_EQ(raw.command({"HGET", crashed.identity(), "quiet"}).text, "false");
+  EXPECT_EQ(raw.command({"HGET", crashed.identity(), "concurrency"}).text, "4");  // Sidekiq 7's UI reads it here
+  const double beat = std::stod(raw.command({"HGET", crashed.identity(), "beat"}).text);
+  EXPECT_NEAR(beat, jobs::now_seconds(), 5.0);
+  EXPECT_GT(std::stol(raw.command({"HGET", crashed.identity(), "rss"}).text), 0);
+  EXPECT_GE(std::stol(raw.command({"HGET", crashed.identity(), "rtt_us"}).text), 0);
   EXPECT_GT(raw.command({"TTL", crashed.identity()}).integer, 0);
 
   crashed.push_bulk({job("r1"), job("r2")});

@@ -395,8 +395,7 @@ long rss_kb() {
 }
 }  // namespace
 
-void RedisBackend::beat(const std::string& info_json, std::size_t busy, bool quiet,
-                        const std::vector<RunningJob>& running) {
+void RedisBackend::beat(const std::string& info_json, const ProcessState& state) {
   char beat_at[64];
   std::snprintf(beat_at, sizeof beat_at, "%.6f", jobs::now_seconds());
   auto conn = pool_.take();
@@ -406,14 +405,15 @@ void RedisBackend::beat(const std::string& info_json, std::size_t busy, bool qui
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - ping_start).count();
   std::vector<std::vector<std::string>> commands = {
       {"SADD", "processes", identity_},
-      {"HSET", identity_, "info", info_json, "busy", std::to_string(busy), "beat", beat_at, "quiet",
-       quiet ? "true" : "false", "rss", std::to_string(rss_kb()), "rtt_us", std::to_string(rtt_us)},
+      {"HSET", identity_, "info", info_json, "busy", std::to_string(state.busy), "beat", beat_at, "quiet",
+       state.quiet ? "true" : "false", "rss", std::to_string(rss_kb()), "rtt_us", std::to_string(rtt_us),
+       "concurrency", std::to_string(state.concurrency)},
       {"EXPIRE", identity_, "60"}};
   for (const std::string& key : {identity_ + ":workers", identity_ + ":work"}) {
     commands.push_back({"DEL", key});
-    if (running.empty()) continue;
+    if (state.running.empty()) continue;
     std::vector<std::string> hset = {"HSET", key};
-    for (const auto& job : running) {
+    for (const auto& job : state.running) {
       hset.push_back(job.thread);
       hset.push_back(nlohmann::json{{"queue", job.queue}, {"payload", job.payload},
                                     {"run_at", static_cast<long long>(job.run_at)}}.dump());
@@ -448,7 +448,7 @@ std::vector<std::string> RedisBackend::maintain(const ProcessState& state) {
                                {"queues", state.queues},
                                {"labels", nlohmann::json::array()},
                                {"identity", identity_}};
-  beat(info.dump(), state.busy, state.quiet, state.running);
+  beat(info.dump(), state);
   reconcile_own(state.queues);
   recover_orphans();
   return take_signals();

@@ -64,7 +64,7 @@ class RedisBackend final : public Backend {
   static constexpr int kMaxRecoveries = 3;
   // Writes this process's heartbeat: SADD processes, the `<identity>` hash with EXPIRE 60, and the
   // running jobs in `<identity>:workers` (Sidekiq 6's UI) and `<identity>:work` (7 and later).
-  void beat(const std::string& info_json, std::size_t busy, bool quiet, const std::vector<RunningJob>& running = {});
+  void beat(const std::string& info_json, const ProcessState& state);
   // Takes the signals Sidekiq's UI pushed to `<identity>-signals`, oldest first.
   std::vector<std::string> take_signals();
 
