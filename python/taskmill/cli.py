@@ -112,13 +112,18 @@ def cmd_set(args: argparse.Namespace) -> int:
     if not args.all and not args.jids:
         raise SystemExit(f"taskmill {args.command} {args.action}: name job ids, or --all")
     wanted = set(args.jids)
-    done = 0
+    found: set[str] = set()
     for job in list(job_set):
         if args.all or job["jid"] in wanted:
             (job.retry if args.action == "retry" else job.delete)()
-            done += 1
-    print(f"{args.action}: {done} job(s)")
-    return 0 if args.all or done == len(wanted) else 1
+            found.add(job["jid"])
+    print(f"{args.action}: {len(found)} job(s)")
+    missing = sorted(wanted - found)
+    if missing and not args.all:
+        print(f"taskmill {args.command} {args.action}: not in the {args.command} set: {', '.join(missing)}",
+              file=sys.stderr)
+        return 1
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:

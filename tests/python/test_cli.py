@@ -147,3 +147,40 @@ def test_worker_processes_share_the_queue_and_a_crashed_one_is_replaced(redis_ur
 def test_processes_need_a_shared_backend(tmp_path):
     done = taskmill("worker", "--processes", "2", "--backend", "memory://", cwd=tmp_path)
     assert done.returncode != 0 and "--processes needs a backend the processes share" in done.stderr
+
+
+def _failed_job(jid: str, n: int) -> str:
+    return json.dumps({"class": "CliRecord", "args": ["/dev/null", n], "jid": jid, "queue": "cli_q", "retry": True,
+                       "retry_count": 0, "error_class": "ValueError", "error_message": "boom",
+                       "created_at": 1.5, "failed_at": 2.5})
+
+
+def test_set_commands_list_retry_and_delete_with_the_backend_from_the_environment(redis_url):
+    redis_cli(redis_url, "FLUSHDB")
+    # As a worker (taskmill's or Sidekiq's) leaves failed jobs: two waiting to retry, two dead.
+    jids = [c * 24 for c in "abcd"]
+    redis_cli(redis_url, "ZADD", "retry", "9999999999", _failed_job(jids[0], 0), "9999999999", _failed_job(jids[1], 1))
+    redis_cli(redis_url, "ZADD", "dead", "1", _failed_job(jids[2], 2), "2", _failed_job(jids[3], 3))
+    env_taskmill = {**os.environ, "TASKMILL_BACKEND": redis_url}
+    env_redis_url = {k: v for k, v in os.environ.items() if k != "TASKMILL_BACKEND"} | {"REDIS_URL": redis_url}
+
+    listed = taskmill("retry", "list", env=env_taskmill)
+    assert listed.returncode == 0, listed.stderr
+    assert jids[0] in listed.stdout and jids[1] in listed.stdout and "boom" in listed.stdout
+
+    assert taskmill("retry", "retry", jids[0], env=env_taskmill).returncode == 0
+    assert redis_cli(redis_url, "ZCARD", "retry") == "1"
+    requeued = json.loads(redis_cli(redis_url, "LINDEX", "queue:cli_q", "0"))
+    assert requeued["jid"] == jids[0] and requeued["args"] == ["/dev/null", 0]
+
+    assert taskmill("retry", "delete", "--all", env=env_taskmill).returncode == 0
+    assert redis_cli(redis_url, "ZCARD", "retry") == "0"
+
+    assert taskmill("dead", "retry", "--all", env=env_redis_url).returncode == 0
+    assert redis_cli(redis_url, "ZCARD", "dead") == "0"
+    assert redis_cli(redis_url, "LLEN", "queue:cli_q") == "3"
+
+    nothing = taskmill("dead", "retry", env=env_taskmill)
+    assert nothing.returncode != 0 and "--all" in nothing.stderr
+    missing = taskmill("retry", "delete", "f" * 24, env=env_taskmill)
+    assert missing.returncode == 1 and f"not in the retry set: {'f' * 24}" in missing.stderr
