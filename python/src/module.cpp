@@ -36,6 +36,8 @@ PYBIND11_MODULE(_core, m) {
 #ifdef TASKMILL_WITH_REDIS
     } catch (const RedisUnavailable& e) {
       PyErr_SetString(PyExc_ConnectionError, e.what());
+    } catch (const RedisSetupError& e) {  // wrong password, db out of range
+      PyErr_SetString(PyExc_ConnectionError, e.what());
 #endif
     }
   });

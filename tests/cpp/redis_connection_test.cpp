@@ -62,11 +62,19 @@ TEST(RedisConnection, WrongPasswordIsAClearError) {
   RedisConnection wrong(RedisUrl::parse("redis://:wrong@127.0.0.1:" + std::to_string(server.port())));
   try {
     wrong.connect();
-    FAIL() << "expected RedisCommandError";
-  } catch (const RedisCommandError& e) {
+    FAIL() << "expected RedisSetupError";
+  } catch (const RedisSetupError& e) {
     const std::string msg = e.what();
     EXPECT_NE(msg.find("refused the connection setup"), std::string::npos) << msg;
     EXPECT_EQ(msg.find("wrong@"), std::string::npos) << msg;
+  }
+  // No password where one is needed: refused at connect (NOAUTH), not at the first real command.
+  RedisConnection none(RedisUrl::parse(server.url()));
+  try {
+    none.connect();
+    FAIL() << "expected RedisSetupError";
+  } catch (const RedisSetupError& e) {
+    EXPECT_NE(std::string(e.what()).find("NOAUTH"), std::string::npos) << e.what();
   }
   RedisConnection right(RedisUrl::parse("redis://:right@127.0.0.1:" + std::to_string(server.port())));
   EXPECT_EQ(right.command({"PING"}).text, "PONG");

@@ -7,6 +7,8 @@ Python Redis client): queues, the retry and dead sets, counters.
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
 import threading
 
 import pytest
@@ -114,6 +116,33 @@ def test_bad_redis_urls_are_clear_errors(redis_url):
     with pytest.raises(ConnectionError, match="cannot reach Redis at redis://:\\*\\*\\*@127.0.0.1"):
         tm.configure(backend=f"redis://:secret@127.0.0.1:{free_port()}/0")
     assert tm._core.default_backend_url() == before  # a failed change leaves the default as it was
+
+
+def test_a_wrong_or_missing_password_is_a_clear_connection_error(tmp_path):
+    port = free_port()
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--requirepass", "right", "--dir", str(tmp_path)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for(lambda: _accepts(port), timeout=10), "redis-server did not start"
+        with pytest.raises(ConnectionError, match="refused the connection setup: WRONGPASS"):
+            tm.configure(backend=f"redis://:wrong@127.0.0.1:{port}/0")
+        with pytest.raises(ConnectionError, match="refused the connection setup: NOAUTH"):
+            tm.configure(backend=f"redis://127.0.0.1:{port}/0")
+        tm.configure(backend=f"redis://:right@127.0.0.1:{port}/0")
+        assert tm.stats()["processed"] == 0
+    finally:
+        tm.configure(backend="memory://")
+        server.kill()
+        server.wait()
+
+
+def _accepts(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
 
 
 def test_running_worker_heartbeats_in_sidekiqs_process_set(redis_backend):

@@ -80,10 +80,13 @@ void RedisConnection::connect() {
                                            : command({"AUTH", url_.username, url_.password});
       (void)r;
     }
+    // SELECT, or PING for db 0: either fails at once (NOAUTH) when the server wants a password
+    // the URL does not give, instead of at the first real command.
     if (url_.db != 0) command({"SELECT", std::to_string(url_.db)});
+    else command({"PING"});
   } catch (const RedisCommandError& e) {
     drop();
-    throw RedisCommandError("Redis at " + url_.display() + " refused the connection setup: " + e.what());
+    throw RedisSetupError("Redis at " + url_.display() + " refused the connection setup: " + e.what());
   }
 }
 

@@ -32,6 +32,13 @@ class RedisCommandError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The server refused the connection's setup (a wrong or missing password, a db out of range):
+// retrying will not help, unlike RedisUnavailable.
+class RedisSetupError : public RedisCommandError {
+ public:
+  using RedisCommandError::RedisCommandError;
+};
+
 struct RedisTimeouts {
   std::chrono::milliseconds connect{2000};
   // Read/write timeout for ordinary commands. Blocking commands pass their own, longer one.
