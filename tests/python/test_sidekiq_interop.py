@@ -10,6 +10,8 @@ import shutil
 import signal
 import subprocess
 import textwrap
+import threading
+import time
 
 import pytest
 
@@ -32,6 +34,29 @@ class InteropRecord(tm.Task, name="Interop::Record", queue="interop"):
 class InteropBroken(tm.Task, name="Interop::Broken", queue="interop", retry=0):
     def work(self) -> None:
         raise KeyError("no such account")
+
+
+class InteropOnce(tm.Task, name="Interop::Once", queue="interop"):
+    """Fails on its first attempt (then waits an hour in the retry set), succeeds when retried."""
+
+    n: int
+
+    @classmethod
+    def retry_in(cls, count: int, exc: BaseException | None) -> float:
+        return 3600
+
+    def work(self) -> None:
+        if self.job.retry_count is None:
+            raise ValueError("first attempt fails")
+        received.append(["once", self.n])
+
+
+slow_release = threading.Event()
+
+
+class InteropSlow(tm.Task, name="Interop::Slow", queue="interop"):
+    def work(self) -> None:
+        slow_release.wait(30)
 
 
 def ruby(script: str, url: str) -> str:
@@ -131,3 +156,50 @@ def test_sidekiq_api_reads_taskmills_data(shared):
     assert seen["processes"] == 1 and seen["concurrency"] == 2 and seen["queues"] == ["interop"]
     assert seen["busy"] == 0
     assert seen["history"] == 6
+
+
+def test_sidekiq_reads_retries_schedules_and_running_jobs_and_its_retry_reaches_taskmill(shared):
+    retry_jid = InteropOnce.perform_async(7)
+    scheduled_jid = InteropRecord.perform_in(3600, "later", 1)
+    slow_release.clear()
+    with tm.Worker(queues=["interop"], concurrency=2):
+        assert wait_for(lambda: tm.retry_set().size() == 1, timeout=30)
+        slow_jid = InteropSlow.perform_async()
+        identity = redis_cli(shared, "SMEMBERS", "processes")
+        try:
+            # The heartbeat (every 5 s) reports the running slow job.
+            assert wait_for(lambda: redis_cli(shared, "HGET", identity, "busy") == "1", timeout=15)
+            seen = json.loads(ruby(textwrap.dedent("""
+                require "sidekiq/api"
+                require "json"
+                retrying = Sidekiq::RetrySet.new.first
+                scheduled = Sidekiq::ScheduledSet.new.first
+                running = []
+                Sidekiq::Workers.new.each do |_process, _thread, work|
+                  payload = work["payload"]
+                  payload = JSON.parse(payload) if payload.is_a?(String)
+                  running << [work["queue"], payload["jid"], payload["class"]]
+                end
+                out = {
+                  "retry_jid" => retrying.jid, "retry_class" => retrying.klass,
+                  "retry_error" => retrying["error_class"], "retry_message" => retrying["error_message"],
+                  "retry_count" => retrying["retry_count"], "retry_at" => retrying.at.to_f,
+                  "scheduled_jid" => scheduled.jid, "scheduled_args" => scheduled.args,
+                  "scheduled_at" => scheduled.at.to_f, "running" => running,
+                  "busy" => Sidekiq::ProcessSet.new.first["busy"]
+                }
+                retrying.retry  # as the Web UI's "Retry now" does: back to its queue
+                puts JSON.generate(out)
+            """), shared))
+        finally:
+            slow_release.set()
+        assert wait_for(lambda: ["once", 7] in received, timeout=30)
+    now = time.time()
+    assert seen["retry_jid"] == retry_jid and seen["retry_class"] == "Interop::Once"
+    assert seen["retry_error"] == "ValueError" and seen["retry_message"] == "first attempt fails"
+    assert seen["retry_count"] == 0 and now + 3000 < seen["retry_at"] < now + 3700
+    assert seen["scheduled_jid"] == scheduled_jid and seen["scheduled_args"] == ["later", 1]
+    assert now + 3000 < seen["scheduled_at"] < now + 3700
+    assert seen["running"] == [["interop", slow_jid, "Interop::Slow"]]
+    assert seen["busy"] == 1
+    assert tm.retry_set().size() == 0
