@@ -46,17 +46,30 @@ def test_callbacks_follow_the_lifecycle_order_and_are_inherited() -> None:
         @tm.on_interrupted
         def i(self) -> None: seen.append("on_interrupted")
 
+        @tm.on_skipped
+        def j(self) -> None: seen.append("on_skipped")
+
+        def rollback(self) -> None:
+            seen.append("rollback")
+
     class Child(Base, name="test.model.child"):
         def work(self) -> None:
             seen.append("work")
             if self.context.get("fail"):
                 self.fail("no")
+            if self.context.get("skip"):
+                self.skip("nothing to do")
 
     assert Child.execute().success
     assert seen == EVENTS_SUCCESS
     seen.clear()
     Child.execute(fail=True)
-    assert seen == ["before_validation", "before_execution", "work", "on_interrupted", "on_executed", "on_failed", "on_bad"]
+    assert seen == ["before_validation", "before_execution", "work", "rollback", "on_interrupted", "on_executed",
+                    "on_failed", "on_bad"]
+    seen.clear()
+    assert Child.execute(skip=True).skipped
+    assert seen == ["before_validation", "before_execution", "work", "on_interrupted", "on_executed", "on_skipped",
+                    "on_good", "on_bad"]
 
 
 def test_several_callbacks_per_event_with_conditions_and_class_level_registration() -> None:
