@@ -232,10 +232,15 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
   processed_ += processed;
   failed_ += failed;
   if (retried) scheduler_.poke();
-  {
-    std::lock_guard lock(state_mutex_);  // pairs with wait_idle's predicate check
+  // wait_idle can only return once no batch runs: wake it then, not after every batch (tens of
+  // thousands of wake-ups a second, each taking the backend's lock, on a core the workers need).
+  // Every batch leaves busy_ before its ack, so the last thread to ack sees 0.
+  if (busy_.load() == 0) {
+    {
+      std::lock_guard lock(state_mutex_);  // pairs with wait_idle's predicate check
+    }
+    changed_.notify_all();
   }
-  changed_.notify_all();
 }
 
 void Worker::thread_exited() {
