@@ -118,6 +118,17 @@ class WorkerTest : public ::testing::Test {
  protected:
   void SetUp() override { g_journal = &journal; }
   void TearDown() override { g_journal = nullptr; }
+  // Runs a worker with `threads` threads until the queues are empty, stops it, and checks that
+  // `jobs` jobs ran and none failed.
+  void drain_expecting_successes(int threads, std::size_t jobs) {
+    Worker w(backend, options(threads));
+    w.start();
+    ASSERT_TRUE(w.wait_idle(30.0));
+    w.stop();
+    ASSERT_TRUE(w.join(10.0));
+    EXPECT_EQ(journal.ids.size(), jobs);
+    EXPECT_EQ(w.failed(), 0);
+  }
   Journal journal;
   std::shared_ptr<backends::MemoryBackend> backend = std::make_shared<backends::MemoryBackend>();
   jobs::Client client{backend};
@@ -184,13 +195,7 @@ TEST_F(WorkerTest, SlowJobsSpreadOverTheThreads) {
   g_started.clear();
   g_gathering = 4;
   for (int i = 0; i < 4; ++i) client.perform_async(spec_of("worker_test.Meets"), {Value(i), Value(-1)});
-  Worker w(backend, options(4));
-  w.start();
-  ASSERT_TRUE(w.wait_idle(30.0));
-  w.stop();
-  ASSERT_TRUE(w.join(10.0));
-  EXPECT_EQ(journal.ids.size(), 4u);
-  EXPECT_EQ(w.failed(), 0);
+  drain_expecting_successes(4, 4);
 }
 
 // Two threads, four jobs queued: the first fetch takes its fair share, jobs 0 and 1, into one
@@ -201,13 +206,7 @@ TEST_F(WorkerTest, AnIdleThreadTakesUnstartedJobsFromABusyOne) {
   g_gathering = 0;
   client.perform_bulk(spec_of("worker_test.Meets"), {{Value(0), Value(1)}, {Value(1), Value(-1)},
                                                      {Value(2), Value(-1)}, {Value(3), Value(-1)}});
-  Worker w(backend, options(2));
-  w.start();
-  ASSERT_TRUE(w.wait_idle(30.0));
-  w.stop();
-  ASSERT_TRUE(w.join(10.0));
-  EXPECT_EQ(journal.ids.size(), 4u);
-  EXPECT_EQ(w.failed(), 0);
+  drain_expecting_successes(2, 4);
 }
 
 TEST_F(WorkerTest, RunsCppJobsAndCountsThem) {
