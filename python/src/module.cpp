@@ -17,6 +17,7 @@ void bind_config(py::module_& m);
 void bind_jobs(py::module_& m);
 void bind_worker(py::module_& m);
 void bind_model(py::module_& m);
+void bind_execute(py::module_& m);
 }  // namespace taskmill::py_binding
 
 PYBIND11_MODULE(_core, m) {
@@ -46,6 +47,7 @@ PYBIND11_MODULE(_core, m) {
   bind_context(m);
   bind_result(m);
   bind_task(m);
+  bind_execute(m);
   bind_config(m);
   bind_jobs(m);
   bind_worker(m);

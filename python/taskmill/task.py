@@ -6,6 +6,7 @@ the C++ executor: this module only turns the class into a declaration and calls 
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Mapping
 from typing import Any, ClassVar, NoReturn
@@ -54,6 +55,7 @@ class Task(_client.Enqueueing):
     _callbacks: ClassVar[dict[str, list[tuple[Any, Any, Any]]]] = {}
     _middlewares: ClassVar[list[Any]] = []
     _retry_on: ClassVar[RetryOn | None] = None
+    _native_execute: ClassVar[Any] = None
 
     def __init_subclass__(cls, *, abstract: bool = False, name: str | None = None,
                           middlewares: list[Any] | None = None, callbacks: dict[str, Any] | None = None,
@@ -81,6 +83,7 @@ class Task(_client.Enqueueing):
         cls._retry_on = retry_on if retry_on is not None else parent._retry_on
         if _native is not None:
             cls._spec = _native
+            _bind_execute(cls)
             return
         if abstract:
             cls._spec = None
@@ -93,6 +96,7 @@ class Task(_client.Enqueueing):
             name or cls.__name__, f"{cls.__module__}.{cls.__qualname__}", cls, cls._attribute_decls,
             cls._options, cls._callbacks, cls._middlewares, callable(getattr(cls, "rollback", None)),
             None if cls._retry_on is None else cls._retry_on.describe())
+        _bind_execute(cls)
 
     # -- running ---------------------------------------------------------------------------
 
@@ -103,7 +107,7 @@ class Task(_client.Enqueueing):
         if spec is None:
             raise TypeError(f"{cls.__qualname__} is abstract and cannot be executed")
         if len(args) == 1 and not kwargs:
-            return _execute_single(cls, spec, args[0])
+            return _execute_single(spec, args[0])
         return _core.execute(spec, args, kwargs)
 
     @classmethod
@@ -156,7 +160,25 @@ class Task(_client.Enqueueing):
         _core.throw_failure(self, result, metadata)
 
 
-def _execute_single(cls: type[Task], spec: _core.TaskSpec, arg: Any) -> Result:
+def _bind_execute(cls: type[Task]) -> None:
+    """Gives a concrete class its own native ``execute`` (see python/src/bind_execute.cpp).
+
+    The classmethod above stays the documented form and serves abstract classes; a class that
+    defines its own ``execute`` (or inherits one from a user's base class) keeps it.
+    """
+    for klass in cls.__mro__:
+        own = klass.__dict__.get("execute")
+        if own is None:
+            continue
+        if klass is not Task and own is not klass.__dict__.get("_native_execute"):
+            return
+        break
+    spec = cls._spec
+    cls._native_execute = _core.bound_execute(spec, functools.partial(_execute_single, spec))
+    cls.execute = cls._native_execute  # type: ignore[method-assign]
+
+
+def _execute_single(spec: _core.TaskSpec, arg: Any) -> Result:
     """One positional argument: a Context is shared, a mapping gives the inputs by name."""
     if isinstance(arg, Context):
         return _core.execute(spec, (), {}, arg)

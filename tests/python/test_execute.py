@@ -175,3 +175,46 @@ def test_class_options_are_readable():
     assert Charge._spec.options["queue"] == "billing"
     assert Charge._spec.options["retry"] == 5
     assert Charge._spec.attribute_names == ["subscription_id", "amount", "notify"]
+
+
+def test_every_concrete_class_executes_as_itself() -> None:
+    # Each concrete class gets its own native `execute`; a subclass must run its own spec, not
+    # its parent's.
+    class Base(tm.Task, name="test.exec.Base"):
+        n: int
+
+        def work(self) -> None:
+            self.context.ran = "base"
+
+    class Child(Base, name="test.exec.Child"):
+        def work(self) -> None:
+            self.context.ran = "child"
+
+    assert Base.execute(n=1).context.ran == "base"
+    assert Child.execute(n="2").context.ran == "child"
+    assert Child.execute(3).task is Child
+    assert Child.execute({"n": 4}).success  # one mapping: the inputs by name
+    with pytest.raises(TypeError, match="got multiple values for argument 'n'"):
+        Child.execute(1, n=2)
+
+
+def test_a_class_defining_its_own_execute_keeps_it() -> None:
+    calls: list[dict[str, object]] = []
+
+    class Audited(tm.Task, name="test.exec.Audited"):
+        n: int
+
+        @classmethod
+        def execute(cls, *args: object, **kwargs: object) -> tm.Result:
+            calls.append(dict(kwargs))
+            return super().execute(*args, **kwargs)
+
+        def work(self) -> None:
+            pass
+
+    class AuditedChild(Audited, name="test.exec.AuditedChild"):
+        pass
+
+    assert Audited.execute(n=1).success
+    assert AuditedChild.execute(n=2).task is AuditedChild
+    assert calls == [{"n": 1}, {"n": 2}]
