@@ -48,6 +48,8 @@ TEST(Chain, NestedRunsShareIdAndCountIndex) {
   EXPECT_EQ(nested[1]->index, 2);
   EXPECT_EQ(nested[0]->chain_id, root->chain_id);
   EXPECT_EQ(nested[1]->chain_id, root->chain_id);
+  EXPECT_EQ(root->chain_id, root->task_id);  // named after its root
+  EXPECT_NE(nested[0]->task_id, nested[0]->chain_id);
   auto again = Executor::run(Registry::global().get("chain.Root"), {});
   EXPECT_NE(again->chain_id, root->chain_id);
   EXPECT_EQ(again->index, 0);

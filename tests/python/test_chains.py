@@ -31,6 +31,8 @@ def test_nested_runs_share_chain_and_count_index():
     assert middle.task is Middle
     assert [r.index for r in (root, middle, *leaves)] == [0, 1, 2, 3]
     assert {r.chain_id for r in (root, middle, *leaves)} == {root.chain_id}
+    assert root.chain_id == root.task_id  # a chain is named after its root
+    assert all(r.task_id != r.chain_id for r in (middle, *leaves))
     assert len({r.task_id for r in (root, middle, *leaves)}) == 4
 
 

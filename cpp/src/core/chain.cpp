@@ -1,7 +1,5 @@
 #include "taskmill/core/chain.hpp"
 
-#include "taskmill/core/uuid.hpp"
-
 namespace taskmill {
 
 namespace {
@@ -10,9 +8,9 @@ namespace {
 thread_local ChainScope* t_root = nullptr;
 }  // namespace
 
-ChainScope::ChainScope() {
+ChainScope::ChainScope(const std::string& root_id) {
   if (t_root == nullptr) {
-    id_ = new_uuid7();
+    id_ = &root_id;
     t_root = this;
   }
   root_ = t_root;

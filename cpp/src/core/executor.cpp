@@ -224,11 +224,11 @@ ContextPtr Executor::bind_inputs(const TaskSpec& spec, RunRequest& request) {
 ResultPtr Executor::run(const TaskSpecPtr& spec, RunRequest request) {
   ContextPtr context = bind_inputs(*spec, request);
   const auto started = std::chrono::steady_clock::now();
-  ChainScope chain;
   Run run(spec, std::move(context), request.job, t_current_run);
-  CurrentRunScope current(&run);
   Result& result = run.result();
   result.task_id = new_uuid7();
+  ChainScope chain(result.task_id);
+  CurrentRunScope current(&run);
   result.chain_id = chain.chain_id();
   result.index = chain.index();
 
