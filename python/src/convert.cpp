@@ -98,12 +98,12 @@ std::optional<Value> PyForeign::to_value() const {
 }
 
 Value to_value_shallow(py::handle obj) {
-  if (auto v = scalar(obj)) return *v;
+  if (auto v = scalar(obj)) return std::move(*v);
   return Value(std::make_shared<const PyForeign>(py::reinterpret_borrow<py::object>(obj)));
 }
 
 Value to_value_deep(py::handle obj) {
-  if (auto v = scalar(obj)) return *v;
+  if (auto v = scalar(obj)) return std::move(*v);
   if (PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr())) {
     Value::List out;
     for (auto item : obj) {
