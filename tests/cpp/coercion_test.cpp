@@ -130,3 +130,26 @@ TEST(Coercion, CustomByName) {
   expect_rejects(attrs[0].type, {Value(1)}, "needs text");
   EXPECT_THROW(register_coercion("int", [](const Value& v) { return Coerced::success(v); }), std::invalid_argument);
 }
+
+// The resolver's shortcut must agree with coerce(): whatever it lets through unchanged, coerce()
+// would also have returned unchanged, and it never claims a value that needs converting.
+TEST(Coercion, NeedsNoCoercionOnlyWhereCoerceReturnsTheInput) {
+  const std::vector<Value> inputs = {Value(), Value(true), Value(7), Value(2.5), Value("42"), Value(Value::List{Value(1)}),
+                                     Value(Value::Dict{{"a", Value(1)}}), Value(Date{2026, 12, 4})};
+  const std::vector<Type> types = {Type::any(), Type::str(), Type::integer(), Type::floating(), Type::boolean(),
+                                   Type::dict(), Type::list_of(Type::integer()), Type::decimal(), Type::date(),
+                                   Type::optional(Type::integer()), Type::one_of({Type::integer(), Type::str()})};
+  int shortcuts = 0;
+  for (const auto& type : types) {
+    for (const auto& input : inputs) {
+      if (!needs_no_coercion(input, type)) continue;
+      ++shortcuts;
+      Coerced c = coerce(input, type);
+      ASSERT_TRUE(c.ok()) << type.name() << " from " << input.repr();
+      EXPECT_EQ(*c.value, input) << type.name() << " from " << input.repr();
+    }
+  }
+  EXPECT_EQ(shortcuts, 8 + 5 + 2);  // Any: every input; str, int, float, bool, dict: their own; Optional[int]: null, 7
+  EXPECT_FALSE(needs_no_coercion(Value("42"), Type::integer()));
+  EXPECT_FALSE(needs_no_coercion(Value(7), Type::floating()));  // becomes 7.0
+}

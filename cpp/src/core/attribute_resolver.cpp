@@ -31,9 +31,9 @@ const Type& group_type(const Type& type) {
   return type.kind == Type::Kind::Optional ? type.args.at(0) : type;
 }
 
-// One attribute: its value (or default), coerced and validated. Problems go to `errors` under
-// `key` (a group's fields under "key.field"); returns null when resolution failed.
-Value resolve_one(const Attribute& attr, const Value* given, const std::string& key, AttributeErrors& errors) {
+// One attribute: its value (or default), coerced and validated, written to `out` (left null when
+// resolution fails). Problems go to `errors` under `key` (a group's fields under "key.field").
+void resolve_one(const Attribute& attr, const Value* given, const std::string& key, AttributeErrors& errors, Value& out) {
   // `input` points at the given value, or at the default made for this run (never copied twice:
   // coercion makes the one copy the run keeps).
   Value made;
@@ -42,42 +42,43 @@ Value resolve_one(const Attribute& attr, const Value* given, const std::string& 
     made = attr.make_default();
     input = &made;
   }
-  Value value;
   if (!input || input->is_null()) {
     if (attr.required) {
       errors.push_back({key, {"is required"}});
-      return Value();
+      return;
     }
   } else if (const Type& g = group_type(attr.type); g.kind == Type::Kind::Group) {
     // Resolved here rather than in coerce() so each field's problem is reported under its own key.
     std::optional<Value> plain = input->is_foreign() ? input->resolved() : std::optional<Value>(*input);
     if (!plain || !plain->is_dict()) {
       errors.push_back({key, {"could not coerce into a group (expected a mapping)"}});
-      return Value();
+      return;
     }
     AttributeErrors nested;
-    value = resolve_group(*g.fields, plain->as_dict(), nested);
+    Value group = resolve_group(*g.fields, plain->as_dict(), nested);
     if (!nested.empty()) {
       for (auto& [field, messages] : nested) errors.push_back({key + "." + field, std::move(messages)});
-      return Value();
+      return;
     }
+    out = std::move(group);
+  } else if (needs_no_coercion(*input, attr.type)) {
+    out = input == &made ? std::move(made) : *input;
   } else {
     Coerced coerced = coerce(*input, attr.type);
     if (!coerced.ok()) {
       errors.push_back({key, {std::move(coerced.error)}});
-      return Value();
+      return;
     }
-    value = std::move(*coerced.value);
+    out = std::move(*coerced.value);
   }
   if (!attr.validators.empty()) {
     std::vector<std::string> problems;
-    run_validators(attr.validators, value, problems);
+    run_validators(attr.validators, out, problems);
     if (!problems.empty()) {
       errors.push_back({key, std::move(problems)});
-      return Value();
+      out = Value();
     }
   }
-  return value;
 }
 
 }  // namespace
@@ -86,7 +87,7 @@ Value resolve_group(const std::vector<Attribute>& fields, const Value::Dict& inp
   Value::Dict out;
   for (const auto& field : fields) {
     auto it = input.find(field.name);
-    out.insert_or_assign(field.name, resolve_one(field, it == input.end() ? nullptr : &it->second, field.name, errors));
+    resolve_one(field, it == input.end() ? nullptr : &it->second, field.name, errors, out[field.name]);
   }
   return Value(std::move(out));
 }
@@ -94,7 +95,8 @@ Value resolve_group(const std::vector<Attribute>& fields, const Value::Dict& inp
 ResolvedAttributes resolve_attributes(const TaskSpec& spec, const Context& context) {
   ResolvedAttributes out;
   out.values.reserve(spec.attributes.size());
-  for (const auto& attr : spec.attributes) out.values.push_back(resolve_one(attr, context.find(attr.name), attr.name, out.errors));
+  for (const auto& attr : spec.attributes)
+    resolve_one(attr, context.find(attr.name), attr.name, out.errors, out.values.emplace_back());
   return out;
 }
 

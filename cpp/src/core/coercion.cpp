@@ -176,6 +176,19 @@ bool passes_foreign(const Type& type) {
 
 }  // namespace
 
+bool needs_no_coercion(const Value& input, const Type& type) {
+  switch (type.kind) {
+    case Type::Kind::Any: return true;
+    case Type::Kind::Optional: return input.is_null() || needs_no_coercion(input, type.args.at(0));
+    case Type::Kind::Int: return input.is_int();
+    case Type::Kind::Float: return input.is_float();
+    case Type::Kind::Bool: return input.is_bool();
+    case Type::Kind::Str: return input.is_string();
+    case Type::Kind::Dict: return input.is_dict();
+    default: return false;
+  }
+}
+
 Coerced coerce(const Value& input, const Type& type) {
   if (input.is_foreign() && !passes_foreign(type)) {
     auto plain = input.resolved();

@@ -23,4 +23,9 @@ struct Coerced {
 // Coerce `input` to `type`. Never throws for bad input; reports it in Coerced::error.
 Coerced coerce(const Value& input, const Type& type);
 
+// Whether `input` is already of `type` (Any, or the exact kind: a str for str, an int for int),
+// so coerce() would hand it back unchanged. Lets the hot path copy the value once instead of
+// building a Coerced around it.
+bool needs_no_coercion(const Value& input, const Type& type);
+
 }  // namespace taskmill
