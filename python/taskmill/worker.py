@@ -55,16 +55,19 @@ class Worker:
     weighted random order. ``concurrency``: threads. ``timeout``: seconds running jobs get to
     finish at ``stop()`` before they are put back on their queues. ``poll_interval``: the longest
     wait of the scheduler moving due scheduled / retry jobs. ``backend``: a URL (default: the
-    configured backend).
+    configured backend). ``max_batch``: the most jobs a thread leases per fetch; None takes the
+    backend's default (128 in memory, 32 on Redis).
     """
 
     def __init__(self, queues: Sequence[Any] = ("default",), concurrency: int = 10, *, backend: str | None = None,
-                 timeout: float = 25.0, poll_interval: float = 1.0, max_batch: int = 32) -> None:
+                 timeout: float = 25.0, poll_interval: float = 1.0, max_batch: int | None = None) -> None:
         parsed, weighted = _parse_queues(queues)
         if not isinstance(concurrency, int) or concurrency < 1:
             raise ValueError(f"concurrency must be an int >= 1, not {concurrency!r}")
+        if max_batch is not None and (not isinstance(max_batch, int) or isinstance(max_batch, bool) or max_batch < 1):
+            raise ValueError(f"max_batch must be an int >= 1 (or None for the backend's default), not {max_batch!r}")
         self.queues = [name for name, _ in parsed]
-        self._core = _core.Worker(parsed, weighted, concurrency, float(timeout), float(poll_interval), max_batch,
+        self._core = _core.Worker(parsed, weighted, concurrency, float(timeout), float(poll_interval), max_batch or 0,
                                   backend)
         _live.add(self)
 

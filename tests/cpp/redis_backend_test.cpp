@@ -286,3 +286,10 @@ TEST(RedisBackend, AForkedChildOpensItsOwnConnectionsAndIdentity) {
   EXPECT_EQ(client_id(), parent_client);  // the parent's connection is untouched
   EXPECT_EQ(open_backend(server.url()), parent);
 }
+
+TEST(RedisBackend, KeepsBatchesSmall) {
+  // A process killed mid-batch leaves its leased jobs to recovery, which runs them again.
+  RedisServer server;
+  RedisBackend backend(server.url());
+  EXPECT_EQ(backend.default_batch(), 32u);
+}

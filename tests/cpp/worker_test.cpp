@@ -338,3 +338,11 @@ TEST_F(WorkerTest, ScheduledJobsRunWhenDue) {
   w.join();
   EXPECT_EQ(journal.ids.count(5), 1u);
 }
+
+TEST_F(WorkerTest, BatchDefaultsToTheBackendsChoice) {
+  EXPECT_EQ(Worker(backend, options(1)).options().max_batch, backend->default_batch());
+  EXPECT_EQ(backend->default_batch(), 128u);  // in memory: nothing more at risk in flight
+  auto o = options(1);
+  o.max_batch = 5;
+  EXPECT_EQ(Worker(backend, o).options().max_batch, 5u);
+}

@@ -439,3 +439,23 @@ def test_correlate_carries_the_id_into_jobs_enqueued_during_a_run(backend, tmp_p
     assert len(followups) == 1
     assert followups[0]["metadata"]["correlation_id"] == result.metadata["correlation_id"]
     assert followups[0]["jid"]  # it ran as a job, not nested in the request's run
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, "8", True])
+def test_max_batch_must_be_a_positive_int(backend: str, bad: object) -> None:
+    with pytest.raises(ValueError, match=r"max_batch must be an int >= 1 .*" + repr(bad).replace(".", r"\.")):
+        tm.Worker(max_batch=bad)  # type: ignore[arg-type]
+
+
+def test_a_batch_of_one_still_drains_everything(backend: str) -> None:
+    class Counted(tm.Task, name="test.worker.Counted"):
+        n: int
+
+        def work(self) -> None:
+            seen.append(self.n)
+
+    seen: list[int] = []
+    Counted.perform_bulk([[i] for i in range(50)])
+    with tm.Worker(concurrency=2, max_batch=1) as w:
+        assert w.wait_idle(10)
+    assert sorted(seen) == list(range(50))

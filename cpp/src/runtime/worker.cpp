@@ -26,7 +26,7 @@ Worker::Worker(backends::BackendPtr backend, WorkerOptions options, RetryHooks h
       scheduler_(backend_, options_.poll_interval) {
   if (options_.concurrency < 1) throw std::invalid_argument("concurrency must be at least 1");
   if (options_.queues.empty()) throw std::invalid_argument("a worker needs at least one queue");
-  if (options_.max_batch < 1) options_.max_batch = 1;
+  if (options_.max_batch == 0) options_.max_batch = backend_->default_batch();
   scheduler_.set_process_state([this] {
     backends::ProcessState state;
     state.concurrency = options_.concurrency;

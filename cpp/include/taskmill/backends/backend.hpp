@@ -111,6 +111,10 @@ class Backend {
   virtual void ack(std::span<const Lease> leases) = 0;
   // Puts leased jobs back at the head of their queue, the first of `leases` frontmost.
   virtual void requeue(std::vector<Lease> leases) = 0;
+  // The batch a worker leases per fetch unless told otherwise. A larger batch amortizes the
+  // fetch, the ack and (for Python jobs) the GIL hand-off over more jobs; a smaller one leaves
+  // fewer jobs in flight in a process that dies. 32 suits a shared backend.
+  virtual std::size_t default_batch() const { return 32; }
   // Wakes every thread blocked in fetch (shutdown).
   virtual void wake() = 0;
   // Jobs waiting in `queues` plus jobs leased from them and not yet acked.

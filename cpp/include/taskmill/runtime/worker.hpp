@@ -31,7 +31,7 @@ struct WorkerOptions {
   int concurrency = 10;
   double shutdown_timeout = 25;   // seconds running jobs get to finish at stop()
   double poll_interval = 1.0;     // scheduler's longest sleep, seconds
-  std::size_t max_batch = 32;     // jobs leased per fetch (amortizes locks and host hand-offs)
+  std::size_t max_batch = 0;      // jobs leased per fetch; 0: the backend's default_batch()
 };
 
 class Worker {
