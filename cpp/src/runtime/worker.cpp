@@ -2,6 +2,7 @@
 
 #include <iterator>
 
+#include "taskmill/core/coarse_clock.hpp"
 #include "taskmill/runtime/runtime_log.hpp"
 #include "taskmill/runtime/processor.hpp"
 
@@ -169,7 +170,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
       lease = std::move(slot.pending.front());
       slot.pending.pop_front();
       slot.current = &lease;
-      slot.current_since = jobs::now_seconds();
+      slot.current_since = static_cast<double>(coarse_epoch_ms()) / 1000.0;  // shown in whole seconds
     }
     const auto cls = lease.payload.is_object() ? lease.payload.find("class") : lease.payload.end();
     if (!(cls != lease.payload.end() && cls->is_string() && spec && cls->get_ref<const std::string&>() == spec_name)) {
