@@ -98,6 +98,13 @@ std::optional<Value> PyForeign::to_value() const {
 }
 
 Value to_value_shallow(py::handle obj) {
+  // Exact str and int first, built in place: every keyword argument of every execute comes here.
+  if (PyUnicode_CheckExact(obj.ptr())) {
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(obj.ptr(), &size);
+    if (data == nullptr) throw py::error_already_set();
+    return Value(std::string(data, static_cast<std::size_t>(size)));
+  }
   if (auto v = scalar(obj)) return std::move(*v);
   return Value(std::make_shared<const PyForeign>(py::reinterpret_borrow<py::object>(obj)));
 }
