@@ -26,7 +26,7 @@ PyObject* run_and_wrap(const std::shared_ptr<TaskSpec>& spec, RunRequest request
     py::gil_scoped_release release;
     result = Executor::run(spec, std::move(request));
   }
-  return py::cast(std::const_pointer_cast<Result>(result)).release().ptr();
+  return py::cast(std::const_pointer_cast<Result>(std::move(result))).release().ptr();
 }
 
 RunRequest request_from(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {

@@ -164,7 +164,7 @@ TaskSpecPtr build_py_spec(const std::string& name, const std::string& origin, py
   klass->work_name = py::str("work");
   PyUnicode_InternInPlace(&klass->work_name.ptr());
   std::shared_ptr<const PyTaskClass> shared_klass = std::move(klass);
-  spec->factory = [shared_klass](Run& run) -> std::unique_ptr<Task> { return std::make_unique<PyTask>(shared_klass, run); };
+  spec->factory = [shared_klass](Run& run) -> std::unique_ptr<Task> { return std::make_unique<PyTask>(*shared_klass, run); };
   spec->host = std::make_shared<const PyForeign>(cls);
   return spec;
 }

@@ -99,7 +99,7 @@ void rethrow_in_core(py::error_already_set& error, const Run* run) {
   throw ForeignError(std::move(cause));
 }
 
-PyTask::PyTask(std::shared_ptr<const PyTaskClass> klass, Run& run) : klass_(std::move(klass)) {
+PyTask::PyTask(const PyTaskClass& klass, Run& run) : klass_(&klass) {
   (void)run;
   GilGuard gil;
   instance_ = py::reinterpret_steal<py::object>(PyBaseObject_Type.tp_new(

@@ -50,7 +50,8 @@ Run& run_of(py::handle task);
 
 class PyTask final : public Task {
  public:
-  PyTask(std::shared_ptr<const PyTaskClass> klass, Run& run);
+  // `klass` outlives the task: the spec's factory owns it, and the run holds the spec.
+  PyTask(const PyTaskClass& klass, Run& run);
   ~PyTask() override;
 
   void work() override;
@@ -62,7 +63,7 @@ class PyTask final : public Task {
   const py::object& instance() const { return instance_; }
 
  private:
-  std::shared_ptr<const PyTaskClass> klass_;
+  const PyTaskClass* klass_;
   py::object instance_;
   std::shared_ptr<PyWorkSite> site_;  // made by interrupter(), only for runs under a Timeout
 };

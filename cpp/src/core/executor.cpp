@@ -241,7 +241,7 @@ ResultPtr Executor::run(const TaskSpecPtr& spec, RunRequest request) {
   result.runtime_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   log_run(result, request.job);
-  return run.result_ptr();
+  return std::move(run.result_);  // the Run ends here: its Result moves out, no count to touch
 }
 
 ResultPtr Executor::run_strict(const TaskSpecPtr& spec, RunRequest request) {

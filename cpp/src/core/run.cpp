@@ -6,18 +6,18 @@
 namespace taskmill {
 
 Run::Run(TaskSpecPtr spec, ContextPtr context, const JobInfo* job, Run* parent)
-    : spec_(std::move(spec)), job_(job), parent_(parent), result_(std::make_shared<Result>()) {
-  result_->task = spec_;
+    : job_(job), parent_(parent), result_(std::make_shared<Result>()) {
+  result_->task = std::move(spec);  // the run's spec, held once
   result_->context = std::move(context);
 }
 
 Run::~Run() = default;
 
 const Value& Run::attribute(std::string_view name) const {
-  const int i = spec_->attribute_index(name);
-  if (i < 0) throw std::out_of_range(spec_->name + " has no attribute '" + std::string(name) + "'");
+  const int i = spec().attribute_index(name);
+  if (i < 0) throw std::out_of_range(spec().name + " has no attribute '" + std::string(name) + "'");
   if (static_cast<std::size_t>(i) >= attributes_.size())
-    throw std::logic_error(spec_->name + "." + std::string(name) +
+    throw std::logic_error(spec().name + "." + std::string(name) +
                            " is read before the attributes were resolved (or they failed to resolve)");
   return attributes_[static_cast<std::size_t>(i)];
 }

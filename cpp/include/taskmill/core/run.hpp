@@ -30,8 +30,8 @@ class Run {
   // another's work); follow parent() outwards.
   static Run* current();
 
-  const TaskSpec& spec() const { return *spec_; }
-  const TaskSpecPtr& spec_ptr() const { return spec_; }
+  const TaskSpec& spec() const { return *result_->task; }
+  const TaskSpecPtr& spec_ptr() const { return result_->task; }
   Context& context() { return *result_->context; }
   const ContextPtr& context_ptr() const { return result_->context; }
   const JobInfo* job() const { return job_; }
@@ -68,7 +68,6 @@ class Run {
  private:
   friend class Executor;
   friend class Lifecycle;
-  TaskSpecPtr spec_;
   const JobInfo* job_;
   Run* parent_;
   std::unique_ptr<Task> task_;
