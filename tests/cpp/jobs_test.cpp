@@ -82,14 +82,6 @@ TEST(Payload, MalformedReasons) {
   EXPECT_EQ(malformed_reason({{"class", "A"}, {"args", nlohmann::json::array()}, {"jid", "x"}}), "");
 }
 
-TEST(Payload, WarmReadsEveryTopLevelEntry) {
-  // keys: class 5 + args 4 + jid 3 = 12; strings: "T" 1 + "abc" 3; args: 2 items
-  const jobs::Payload p = {{"class", "T"}, {"args", {1, 2}}, {"jid", "abc"}};
-  EXPECT_EQ(jobs::warm(p), 12u + 1u + 3u + 2u);
-  EXPECT_EQ(jobs::warm(jobs::Payload::array()), 0u);
-  EXPECT_EQ(jobs::warm(jobs::Payload{{"class", ""}}), 5u);  // an empty string is read safely
-}
-
 TEST(RetryPolicy, SidekiqCountsAndFields) {
   Payload p = {{"class", "A"}, {"args", nlohmann::json::array()}, {"jid", "j"}, {"retry", 2}};
   EXPECT_FALSE(is_final_attempt(p));

@@ -135,18 +135,6 @@ PayloadFields scan_payload(const Payload& p) {
   return f;
 }
 
-std::size_t warm(const Payload& p) {
-  if (!p.is_object()) return 0;
-  std::size_t sum = 0;
-  for (auto it = p.begin(); it != p.end(); ++it) {
-    sum += it.key().size();
-    const auto& v = it.value();
-    if (v.is_string()) sum += v.get_ref<const std::string&>().size();
-    else if (v.is_array()) sum += v.size();
-  }
-  return sum;
-}
-
 std::string malformed_reason(const PayloadFields& f) {
   if (!f.is_object) return "the payload is not a JSON object";
   if (!f.cls || !f.cls->is_string() || f.cls->get_ref<const std::string&>().empty())

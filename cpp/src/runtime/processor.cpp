@@ -27,18 +27,27 @@ RunRequest request_for(const jobs::PayloadFields& fields, const JobInfo& info) {
 
 }  // namespace
 
-TaskSpecPtr Processor::resolve(const backends::Lease& lease) {
-  const auto& p = lease.payload;
-  if (!p.is_object()) return nullptr;
-  auto cls = p.find("class");
-  if (cls == p.end() || !cls->is_string()) return nullptr;
+Prepared Processor::prepare(const backends::Lease& lease) {
+  Prepared p;
+  p.fields = jobs::scan_payload(lease.payload);
+  p.malformed = jobs::malformed_reason(p.fields);
+  if (p.malformed.empty()) {
+    p.info = jobs::job_info(p.fields);
+    p.info.final_attempt = jobs::is_final_attempt(p.fields.retry, p.fields.retry_count);
+  }
+  return p;
+}
+
+TaskSpecPtr Processor::resolve(const Prepared& prepared) {
+  const nlohmann::json* cls = prepared.fields.cls;
+  if (!prepared.malformed.empty() || cls == nullptr) return nullptr;
   return Registry::global().find(cls->get_ref<const std::string&>());
 }
 
-Attempt Processor::attempt(const backends::Lease& lease, const TaskSpecPtr& spec) {
+Attempt Processor::attempt(const Prepared& prepared, const TaskSpecPtr& spec) {
   Attempt a;
-  const jobs::PayloadFields fields = jobs::scan_payload(lease.payload);
-  a.malformed = jobs::malformed_reason(fields);
+  const jobs::PayloadFields& fields = prepared.fields;
+  a.malformed = prepared.malformed;
   if (!a.malformed.empty()) return a;
   a.spec = spec.get();
   if (!a.spec) {
@@ -49,10 +58,8 @@ Attempt Processor::attempt(const backends::Lease& lease, const TaskSpecPtr& spec
                               {}};
     return a;
   }
-  JobInfo info = jobs::job_info(fields);
-  info.final_attempt = jobs::is_final_attempt(fields.retry, fields.retry_count);
   try {
-    a.result = Executor::run(spec, request_for(fields, info));
+    a.result = Executor::run(spec, request_for(fields, prepared.info));
     if (a.result->failed()) {
       a.failure = failure_of(*a.result);
       a.cause = a.result->cause;

@@ -90,8 +90,10 @@ void Worker::thread_main(Slot& slot) {
   QueueOrder order(options_.queues, options_.weighted);
   // Buffers reused batch after batch: the hot loop allocates nothing of its own.
   std::vector<backends::Lease> batch, done;
+  std::vector<Prepared> prepared;
   batch.reserve(options_.max_batch);
   done.reserve(options_.max_batch);
+  prepared.reserve(options_.max_batch);
   const auto takers = static_cast<std::size_t>(options_.concurrency);
   while (!quiet_.load()) {
     batch.clear();
@@ -110,7 +112,7 @@ void Worker::thread_main(Slot& slot) {
       continue;
     }
     if (batch.empty()) steal(slot, batch);
-    if (!batch.empty()) run_batch(slot, batch, done);
+    if (!batch.empty()) run_batch(slot, batch, prepared, done);
   }
   if (host_) host_->thread_stopping();
   thread_exited();
@@ -140,21 +142,19 @@ void Worker::steal(const Slot& self, std::vector<backends::Lease>& out) {
   std::lock_guard lock(victim->mutex);
   // The back half (rounded up): the victim goes on from the front, the thief keeps their order.
   const std::size_t n = (victim->pending.size() + 1) / 2;
-  const auto first = victim->pending.end() - static_cast<std::ptrdiff_t>(n);
-  out.insert(out.end(), std::make_move_iterator(first), std::make_move_iterator(victim->pending.end()));
-  victim->pending.erase(first, victim->pending.end());
+  victim->pending.take_back(n, out);
 }
 
-void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vector<backends::Lease>& done) {
-  // Payloads were built by the enqueuing thread, long ago: reading one is a string of cache
-  // misses. With a host (Python) that work would be done holding its lock, one thread at a time;
-  // reading them once here, in parallel with the other threads, warms the cache for that part.
-  if (host_) {
-    for (const auto& lease : batch) jobs::warm(lease.payload);
-  }
+void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vector<Prepared>& prepared,
+                       std::vector<backends::Lease>& done) {
+  // The payloads are read here, before any job runs: with a host (Python), what follows is done
+  // holding its lock, one thread at a time, while this part runs in parallel with the others.
+  // (Payloads were built by the enqueuing thread long ago: reading one is a string of cache misses.)
+  prepared.clear();
+  for (const auto& lease : batch) prepared.push_back(Processor::prepare(lease));
   {
     std::lock_guard lock(slot.mutex);
-    for (auto& l : batch) slot.pending.push_back(std::move(l));
+    for (std::size_t i = 0; i < batch.size(); ++i) slot.pending.push({std::move(batch[i]), std::move(prepared[i])});
   }
   done.clear();
   // Counted per batch, not per job: a counter shared by the threads is a contended write.
@@ -169,18 +169,18 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
   std::string spec_name;
   std::vector<backends::Lease> unrecorded;  // failed jobs whose failure the backend did not take
   for (;;) {
-    backends::Lease lease;
+    Pending job;
+    backends::Lease& lease = job.lease;
     {
       std::lock_guard lock(slot.mutex);
       if (slot.pending.empty() || quiet_.load()) break;
-      lease = std::move(slot.pending.front());
-      slot.pending.pop_front();
+      job = slot.pending.take_front();
       slot.current = &lease;
       slot.current_since = static_cast<double>(coarse_epoch_ms()) / 1000.0;  // shown in whole seconds
     }
-    const auto cls = lease.payload.is_object() ? lease.payload.find("class") : lease.payload.end();
-    if (!(cls != lease.payload.end() && cls->is_string() && spec && cls->get_ref<const std::string&>() == spec_name)) {
-      spec = Processor::resolve(lease);
+    const nlohmann::json* cls = job.prepared.malformed.empty() ? job.prepared.fields.cls : nullptr;
+    if (!(cls != nullptr && spec && cls->get_ref<const std::string&>() == spec_name)) {
+      spec = Processor::resolve(job.prepared);
       spec_name = spec ? spec->name : std::string();
     }
     if (host_ && spec && host_->needs_host(*spec)) {
@@ -188,7 +188,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
     } else {
       hold.reset();  // C++ jobs never hold the host's lock
     }
-    Attempt attempt = Processor::attempt(lease, spec);
+    Attempt attempt = Processor::attempt(job.prepared, spec);
     bool mine;
     {
       std::lock_guard lock(slot.mutex);
@@ -227,8 +227,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
   std::vector<backends::Lease> unstarted;
   {
     std::lock_guard lock(slot.mutex);
-    unstarted.assign(std::make_move_iterator(slot.pending.begin()), std::make_move_iterator(slot.pending.end()));
-    slot.pending.clear();
+    slot.pending.drain(unstarted);
   }
   std::move(unrecorded.begin(), unrecorded.end(), std::back_inserter(unstarted));
   try {
@@ -288,8 +287,7 @@ void Worker::abandon_unfinished() {
       back.push_back(backends::Lease{slot->current->queue, slot->current->payload, slot->current->token});
       slot->abandoned = true;
     }
-    for (auto& l : slot->pending) back.push_back(std::move(l));
-    slot->pending.clear();
+    slot->pending.drain(back);
   }
   if (back.empty()) return;
   log_runtime(LogLevel::Warn, "taskmill worker: shutdown timeout; " + std::to_string(back.size()) +

@@ -68,10 +68,6 @@ struct PayloadFields {
 };
 PayloadFields scan_payload(const Payload& payload);
 
-// Reads the payload's top level (keys, strings, the args), bringing it into this thread's cache;
-// returns a value made of what it read, so the reads cannot be skipped. See Worker::run_batch.
-std::size_t warm(const Payload& payload);
-
 // Why a payload cannot be run (empty when it can): not an object, no class, args not an array...
 std::string malformed_reason(const PayloadFields& fields);
 std::string malformed_reason(const Payload& payload);

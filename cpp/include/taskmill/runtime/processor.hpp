@@ -2,14 +2,18 @@
 // rebuild its inputs from `args`, run it through the executor strictly (a failed result or an
 // exception is a failure), and hand failures to job_retry.
 //
-// Split in two (attempt, then finish) so the worker can decide between them whether the job is
-// still its own: a job abandoned at shutdown was requeued and must not also be retried.
+// Split in three. prepare reads the payload and needs no host: the worker prepares a whole batch
+// before it takes the host's lock (the GIL) for its Python jobs. attempt runs the job. finish
+// comes after the worker has checked the job is still its own: a job abandoned at shutdown was
+// requeued and must not also be retried.
 #pragma once
 
 #include <optional>
 
 #include "taskmill/backends/backend.hpp"
+#include "taskmill/core/job_info.hpp"
 #include "taskmill/core/result.hpp"
+#include "taskmill/jobs/payload.hpp"
 #include "taskmill/runtime/job_retry.hpp"
 
 namespace taskmill::runtime {
@@ -22,14 +26,24 @@ struct Attempt {
   ResultPtr result;                       // null when the task never ran
 };
 
+// What a leased payload says, read once. `fields` points into the lease's payload, whose storage
+// stays put when the lease is moved (into a queue of pending jobs, or to another thread).
+struct Prepared {
+  jobs::PayloadFields fields;
+  std::string malformed;  // why the payload cannot be run; empty when it can
+  JobInfo info;           // the run's job info (meaningful when not malformed)
+};
+
 class Processor {
  public:
   explicit Processor(const JobRetry& retry) : retry_(retry) {}
 
-  // The task a lease names, or null (unknown task or malformed payload). Cheap; no side effect.
-  static TaskSpecPtr resolve(const backends::Lease& lease);
+  // Reads the payload: its fields, whether it is malformed, the job info. Never throws.
+  static Prepared prepare(const backends::Lease& lease);
+  // The task a prepared payload names, or null (unknown task or malformed payload). No side effect.
+  static TaskSpecPtr resolve(const Prepared& prepared);
   // Runs the job once with `spec` (from resolve; kept alive by the caller). Never throws.
-  static Attempt attempt(const backends::Lease& lease, const TaskSpecPtr& spec);
+  static Attempt attempt(const Prepared& prepared, const TaskSpecPtr& spec);
   // Records a failed attempt: retry set, dead set or dropped. Returns whether it failed.
   bool finish(backends::Lease& lease, const Attempt& attempt) const;
 

@@ -10,7 +10,6 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -20,6 +19,7 @@
 #include "taskmill/backends/backend.hpp"
 #include "taskmill/runtime/fetch.hpp"
 #include "taskmill/runtime/job_retry.hpp"
+#include "taskmill/runtime/pending_jobs.hpp"
 #include "taskmill/runtime/scheduler.hpp"
 #include "taskmill/runtime/thread_host.hpp"
 
@@ -68,14 +68,15 @@ class Worker {
   // What a thread holds, visible to stop() for the shutdown timeout.
   struct Slot {
     std::mutex mutex;
-    std::deque<backends::Lease> pending;  // fetched, not started
+    PendingJobs pending;                  // fetched, not started
     backends::Lease* current = nullptr;   // running
     double current_since = 0;             // epoch seconds `current` started
     bool abandoned = false;               // stop() requeued `current`: do not ack or retry it
   };
 
   void thread_main(Slot& slot);
-  void run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vector<backends::Lease>& done);
+  void run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vector<Prepared>& prepared,
+                 std::vector<backends::Lease>& done);
   // Whether another thread holds fetched jobs it has not started.
   bool backlog_elsewhere(const Slot& self);
   // Moves half (rounded up) of the unstarted jobs of the thread with the most to `out`: a thread
