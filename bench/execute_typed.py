@@ -101,11 +101,11 @@ def check_equivalence() -> None:
         raise AssertionError("pydantic accepted the invalid input")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50_000)
     parser.add_argument("--repeats", type=int, default=7)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     tm.configure(log_level="off")
     check_equivalence()
 
