@@ -80,7 +80,8 @@ PyObject* execute_vectorcall(PyObject* self, PyObject* const* args, Py_ssize_t n
 PyMethodDef execute_def = {
     "execute", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&execute_vectorcall)),
     METH_FASTCALL | METH_KEYWORDS,
-    "execute(*args, **kwargs) -> Result\n\nRun the task in the caller. Never raises for a task failure: the "
+    // The first line is the signature inspect.signature() reads (CPython's __text_signature__).
+    "execute($self, /, *args, **kwargs)\n--\n\nRun the task in the caller. Never raises for a task failure: the "
     "Result says it."};
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 
@@ -191,6 +192,8 @@ def test_every_concrete_class_executes_as_itself() -> None:
             self.context.ran = "child"
 
     assert Base.execute(n=1).context.ran == "base"
+    assert str(inspect.signature(Child.execute)) == "(*args, **kwargs)"
+    assert "Run the task in the caller" in (Child.execute.__doc__ or "")
     assert Child.execute(n="2").context.ran == "child"
     assert Child.execute(3).task is Child
     assert Child.execute({"n": 4}).success  # one mapping: the inputs by name
