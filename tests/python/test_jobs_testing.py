@@ -100,3 +100,30 @@ def test_inline_fixture(taskmill_inline, backend):
 def test_fake_fixture(taskmill_fake, backend):
     Mailer.perform_async("fixture")
     assert len(Mailer.jobs) == 1 and ran == []
+
+
+def test_fixtures_reach_pytest_through_the_entry_point(tmp_path) -> None:
+    # A project that installs taskmill gets the fixtures with no import or conftest of its own:
+    # pytest loads them through the `pytest11` entry point. Run such a test file in a fresh pytest.
+    import subprocess
+    import sys
+
+    (tmp_path / "test_user_project.py").write_text(
+        "import taskmill as tm\n"
+        "done = []\n"
+        "class Note(tm.Task, name='user_project.Note'):\n"
+        "    text: str\n"
+        "    def work(self):\n"
+        "        done.append(self.text)\n"
+        "def test_inline(taskmill_inline):\n"
+        "    Note.perform_async('now')\n"
+        "    assert done == ['now']\n"
+        "def test_fake(taskmill_fake):\n"
+        "    Note.perform_async('later')\n"
+        "    assert len(Note.jobs) == 1 and done == ['now']\n"
+        "    Note.drain()\n"
+        "    assert done == ['now', 'later']\n")
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "2 passed" in proc.stdout
