@@ -105,3 +105,63 @@ TEST(RunLogSettings, BadNamesAreRejected) {
   EXPECT_THROW(parse_log_format("xml"), std::invalid_argument);
   EXPECT_EQ(parse_log_level("warning"), LogLevel::Warn);
 }
+
+// The line is written by hand (not through a JSON document): whatever bytes a reason holds, the
+// line must stay valid JSON, with invalid UTF-8 replaced by U+FFFD.
+TEST_F(RunLog, AnyReasonBytesGiveValidJson) {
+  auto result = Executor::run(logged_spec(), {});
+  const std::string fffd = "\xEF\xBF\xBD";
+  const std::vector<std::pair<std::string, std::string>> rows = {
+      {"plain", "plain"},
+      {"quote \" backslash \\ tab \t newline \n return \r", "quote \" backslash \\ tab \t newline \n return \r"},
+      {std::string("ctl \x01\x1f \b\f", 8), std::string("ctl \x01\x1f \b\f", 8)},
+      {"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80", "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"},
+      {"bad \xFF byte", "bad " + fffd + " byte"},
+      {"cut \xE2\x82", "cut " + fffd + fffd},
+      {"overlong \xC0\xAF", "overlong " + fffd + fffd},
+      {"surrogate \xED\xA0\x80", "surrogate " + fffd + fffd + fffd},
+      {"too high \xF4\x90\x80\x80", "too high " + fffd + fffd + fffd + fffd},
+  };
+  for (const auto& [reason, expected] : rows) {
+    Result r = *result;
+    r.reason = reason;
+    const std::string line = format_run_line(r, nullptr, LogFormat::Json);
+    nlohmann::json j;
+    ASSERT_NO_THROW(j = nlohmann::json::parse(line)) << line;
+    EXPECT_EQ(j["reason"], expected) << line;
+  }
+}
+
+TEST_F(RunLog, NumbersAndNullsAreJson) {
+  auto result = Executor::run(logged_spec(), {});
+  Result r = *result;
+  r.runtime_ms = 2.0;
+  r.retries = 3;
+  JobInfo job{"j1", "default", std::nullopt, false, 1.5, 1.0};
+  const std::string line = format_run_line(r, &job, LogFormat::Json);
+  EXPECT_NE(line.find("\"runtime_ms\":2.0"), std::string::npos) << line;
+  EXPECT_NE(line.find("\"reason\":null"), std::string::npos) << line;
+  EXPECT_NE(line.find("\"metadata\":{}"), std::string::npos) << line;
+  auto j = nlohmann::json::parse(line);
+  EXPECT_EQ(j["retries"], 3);
+  EXPECT_TRUE(j["retry_count"].is_null());
+  EXPECT_EQ(j["index"], 0);
+  r.runtime_ms = 0.1;
+  EXPECT_EQ(nlohmann::json::parse(format_run_line(r, nullptr, LogFormat::Json))["runtime_ms"].get<double>(), 0.1);
+}
+
+TEST_F(RunLog, LineFormatQuotesOnlyWhatIsAmbiguous) {
+  auto result = Executor::run(logged_spec(), {});
+  Result r = *result;
+  r.reason = "two words";
+  std::string line = format_run_line(r, nullptr, LogFormat::Line);
+  EXPECT_NE(line.find("reason=\"two words\""), std::string::npos) << line;
+  EXPECT_NE(line.find("state=complete"), std::string::npos) << line;
+  EXPECT_NE(line.find("metadata={}"), std::string::npos) << line;
+  r.reason = "one";
+  line = format_run_line(r, nullptr, LogFormat::Line);
+  EXPECT_NE(line.find("reason=one metadata="), std::string::npos) << line;
+  r.reason = "";
+  line = format_run_line(r, nullptr, LogFormat::Line);
+  EXPECT_NE(line.find("reason=null"), std::string::npos) << line;
+}
