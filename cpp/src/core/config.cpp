@@ -74,6 +74,7 @@ void Config::set_log(LogSettings settings) {
   settings_ = std::move(settings);
   logger_ = std::move(logger);
   level_.store(static_cast<int>(settings_.level), std::memory_order_relaxed);
+  format_.store(static_cast<int>(settings_.format), std::memory_order_relaxed);
 }
 
 LogSettings Config::log() const {

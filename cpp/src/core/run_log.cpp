@@ -119,7 +119,7 @@ void log_run(const Result& result, const JobInfo* job) {
   const LogLevel level = level_of(result);
   if (!config.log_enabled(level)) return;
   const auto logger = config.logger();
-  const std::string line = format_run_line(result, job, config.log().format);
+  const std::string line = format_run_line(result, job, config.log_format());
   logger->log(level == LogLevel::Error ? spdlog::level::err : spdlog::level::info, line);
 }
 

@@ -42,6 +42,8 @@ class Config {
   bool log_enabled(LogLevel level) const {
     return static_cast<int>(level) >= level_.load(std::memory_order_relaxed);
   }
+  // The line format, read without the lock (once per logged run).
+  LogFormat log_format() const { return static_cast<LogFormat>(format_.load(std::memory_order_relaxed)); }
   std::shared_ptr<spdlog::logger> logger() const;
   // Writes everything logged so far (a file sink buffers).
   void flush_log() const;
@@ -56,6 +58,7 @@ class Config {
   mutable std::mutex mutex_;
   LogSettings settings_;
   std::atomic<int> level_{static_cast<int>(LogLevel::Info)};
+  std::atomic<int> format_{static_cast<int>(LogFormat::Json)};
   std::shared_ptr<spdlog::logger> logger_;
   std::shared_ptr<const std::vector<Middleware>> middlewares_;
   std::atomic<bool> has_middlewares_{false};
