@@ -11,23 +11,11 @@
 #include <pybind11/pybind11.h>
 
 #include "convert.hpp"
-#include "taskmill/core/executor.hpp"
+#include "py_task.hpp"
 
 namespace taskmill::py_binding {
 
 namespace {
-
-PyObject* run_and_wrap(const std::shared_ptr<TaskSpec>& spec, RunRequest request) {
-  ResultPtr result;
-  if (spec->host) {
-    result = Executor::run(spec, std::move(request));
-  } else {
-    // A C++ task needs no Python: other Python threads run while it does.
-    py::gil_scoped_release release;
-    result = Executor::run(spec, std::move(request));
-  }
-  return py::cast(std::const_pointer_cast<Result>(std::move(result))).release().ptr();
-}
 
 RunRequest request_from(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   RunRequest request;
@@ -68,7 +56,8 @@ PyObject* execute_vectorcall(PyObject* self, PyObject* const* args, Py_ssize_t n
   try {
     if (nargs == 1 && (kwnames == nullptr || PyTuple_GET_SIZE(kwnames) == 0))
       return PyObject_CallOneArg(PyTuple_GET_ITEM(self, 1), args[0]);
-    return run_and_wrap(spec_in(PyTuple_GET_ITEM(self, 0)), request_from(args, nargs, kwnames));
+    ResultPtr result = run_for_python(spec_in(PyTuple_GET_ITEM(self, 0)), request_from(args, nargs, kwnames));
+    return py::cast(std::const_pointer_cast<Result>(std::move(result))).release().ptr();
   } catch (py::error_already_set& e) {
     e.restore();
   } catch (...) {

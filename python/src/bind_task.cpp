@@ -287,15 +287,7 @@ void bind_task(py::module_& m) {
       "execute",
       [](const std::shared_ptr<TaskSpec>& spec, py::tuple args, py::dict kwargs, py::object context) {
         RunRequest request = make_request(*spec, std::move(args), std::move(kwargs), std::move(context));
-        if (spec->host) return std::const_pointer_cast<Result>(Executor::run(spec, std::move(request)));
-        // A C++ task needs no Python: other Python threads run while it does. Python callbacks or
-        // middlewares take the GIL back for themselves.
-        ResultPtr result;
-        {
-          py::gil_scoped_release release;
-          result = Executor::run(spec, std::move(request));
-        }
-        return std::const_pointer_cast<Result>(result);
+        return std::const_pointer_cast<Result>(run_for_python(spec, std::move(request)));
       },
       py::arg("spec"), py::arg("args"), py::arg("kwargs"), py::arg("context") = py::none());
 

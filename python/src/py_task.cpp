@@ -181,6 +181,12 @@ void PyTask::on_attributes_bound() {
   }
 }
 
+ResultPtr run_for_python(const TaskSpecPtr& spec, RunRequest request) {
+  if (spec->host) return Executor::run(spec, std::move(request));
+  py::gil_scoped_release release;
+  return Executor::run(spec, std::move(request));
+}
+
 py::object python_view(Run& run) {
   if (auto* task = dynamic_cast<PyTask*>(run.task())) return task->instance();
   return py::cast(RunHandle{&run});

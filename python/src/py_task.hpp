@@ -9,6 +9,7 @@
 #include <pybind11/pybind11.h>
 
 #include "taskmill/core/callback.hpp"
+#include "taskmill/core/executor.hpp"
 #include "taskmill/core/task.hpp"
 #include "taskmill/core/task_spec.hpp"
 
@@ -81,6 +82,11 @@ py::object python_view(Run& run);
 TaskSpecPtr build_py_spec(const std::string& name, const std::string& origin, py::object cls, py::list attributes,
                           py::dict options, py::dict callbacks, py::list middlewares, bool has_rollback,
                           py::object retry_on = py::none());
+
+// Runs `spec` for a Python caller (who holds the GIL): a Python task runs as it is; a C++ task runs
+// with the GIL released, so other Python threads go on meanwhile (its Python callbacks or
+// middlewares take the GIL back for themselves).
+ResultPtr run_for_python(const TaskSpecPtr& spec, RunRequest request);
 
 // A Python callable (task, call_next) as a core middleware.
 Middleware python_middleware(py::object fn);
