@@ -27,9 +27,9 @@ RunRequest request_for(const jobs::PayloadFields& fields, const JobInfo& info) {
 
 }  // namespace
 
-Prepared Processor::prepare(const backends::Lease& lease) {
+Prepared Processor::prepare(const jobs::Payload& payload) {
   Prepared p;
-  p.fields = jobs::scan_payload(lease.payload);
+  p.fields = jobs::scan_payload(payload);
   p.malformed = jobs::malformed_reason(p.fields);
   if (p.malformed.empty()) {
     p.info = jobs::job_info(p.fields);
@@ -39,19 +39,17 @@ Prepared Processor::prepare(const backends::Lease& lease) {
 }
 
 TaskSpecPtr Processor::resolve(const Prepared& prepared) {
-  const nlohmann::json* cls = prepared.fields.cls;
-  if (!prepared.malformed.empty() || cls == nullptr) return nullptr;
-  return Registry::global().find(cls->get_ref<const std::string&>());
+  const std::string* name = prepared.task_name();
+  return name ? Registry::global().find(*name) : nullptr;
 }
 
 Attempt Processor::attempt(const Prepared& prepared, const TaskSpecPtr& spec) {
   Attempt a;
-  const jobs::PayloadFields& fields = prepared.fields;
   a.malformed = prepared.malformed;
   if (!a.malformed.empty()) return a;
   a.spec = spec.get();
   if (!a.spec) {
-    const std::string& name = fields.cls->get_ref<const std::string&>();
+    const std::string& name = *prepared.task_name();
     a.failure = jobs::Failure{"UnknownTaskError",
                               "no task is registered under the name '" + name +
                                   "' (is the module that defines it imported by the worker?)",
@@ -59,7 +57,7 @@ Attempt Processor::attempt(const Prepared& prepared, const TaskSpecPtr& spec) {
     return a;
   }
   try {
-    a.result = Executor::run(spec, request_for(fields, prepared.info));
+    a.result = Executor::run(spec, request_for(prepared.fields, prepared.info));
     if (a.result->failed()) {
       a.failure = failure_of(*a.result);
       a.cause = a.result->cause;
@@ -85,13 +83,10 @@ bool Processor::finish(backends::Lease& lease, const Attempt& attempt) const {
 }
 
 ResultPtr run_payload(const jobs::Payload& payload) {
-  const std::string reason = jobs::malformed_reason(payload);
-  if (!reason.empty()) throw ArgumentError(reason);
-  const jobs::PayloadFields fields = jobs::scan_payload(payload);
-  TaskSpecPtr spec = Registry::global().get(fields.cls->get_ref<const std::string&>());
-  JobInfo info = jobs::job_info(fields);
-  info.final_attempt = jobs::is_final_attempt(fields.retry, fields.retry_count);
-  return Executor::run(spec, request_for(fields, info));
+  const Prepared prepared = Processor::prepare(payload);
+  if (!prepared.malformed.empty()) throw ArgumentError(prepared.malformed);
+  TaskSpecPtr spec = Registry::global().get(*prepared.task_name());
+  return Executor::run(spec, request_for(prepared.fields, prepared.info));
 }
 
 }  // namespace taskmill::runtime

@@ -151,7 +151,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
   // holding its lock, one thread at a time, while this part runs in parallel with the others.
   // (Payloads were built by the enqueuing thread long ago: reading one is a string of cache misses.)
   prepared.clear();
-  for (const auto& lease : batch) prepared.push_back(Processor::prepare(lease));
+  for (const auto& lease : batch) prepared.push_back(Processor::prepare(lease.payload));
   {
     std::lock_guard lock(slot.mutex);
     for (std::size_t i = 0; i < batch.size(); ++i) slot.pending.push({std::move(batch[i]), std::move(prepared[i])});
@@ -178,8 +178,8 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
       slot.current = &lease;
       slot.current_since = static_cast<double>(coarse_epoch_ms()) / 1000.0;  // shown in whole seconds
     }
-    const nlohmann::json* cls = job.prepared.malformed.empty() ? job.prepared.fields.cls : nullptr;
-    if (!(cls != nullptr && spec && cls->get_ref<const std::string&>() == spec_name)) {
+    const std::string* name = job.prepared.task_name();
+    if (!(name != nullptr && spec && *name == spec_name)) {
       spec = Processor::resolve(job.prepared);
       spec_name = spec ? spec->name : std::string();
     }

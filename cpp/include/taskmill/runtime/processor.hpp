@@ -32,6 +32,11 @@ struct Prepared {
   jobs::PayloadFields fields;
   std::string malformed;  // why the payload cannot be run; empty when it can
   JobInfo info;           // the run's job info (meaningful when not malformed)
+
+  // The task name the payload gives, or null when it is malformed.
+  const std::string* task_name() const {
+    return malformed.empty() ? &fields.cls->get_ref<const std::string&>() : nullptr;
+  }
 };
 
 class Processor {
@@ -39,7 +44,7 @@ class Processor {
   explicit Processor(const JobRetry& retry) : retry_(retry) {}
 
   // Reads the payload: its fields, whether it is malformed, the job info. Never throws.
-  static Prepared prepare(const backends::Lease& lease);
+  static Prepared prepare(const jobs::Payload& payload);
   // The task a prepared payload names, or null (unknown task or malformed payload). No side effect.
   static TaskSpecPtr resolve(const Prepared& prepared);
   // Runs the job once with `spec` (from resolve; kept alive by the caller). Never throws.
