@@ -57,7 +57,7 @@ PyObject* execute_vectorcall(PyObject* self, PyObject* const* args, Py_ssize_t n
     if (nargs == 1 && (kwnames == nullptr || PyTuple_GET_SIZE(kwnames) == 0))
       return PyObject_CallOneArg(PyTuple_GET_ITEM(self, 1), args[0]);
     ResultPtr result = run_for_python(spec_in(PyTuple_GET_ITEM(self, 0)), request_from(args, nargs, kwnames));
-    return py::cast(std::const_pointer_cast<Result>(std::move(result))).release().ptr();
+    return wrap_result(std::move(result)).release().ptr();
   } catch (py::error_already_set& e) {
     e.restore();
   } catch (...) {

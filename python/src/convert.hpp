@@ -4,6 +4,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include "py_result.hpp"  // so every binding file converts Results the same way
 #include "taskmill/core/value.hpp"
 
 namespace taskmill::py_binding {

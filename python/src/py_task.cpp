@@ -83,8 +83,7 @@ void rethrow_in_core(py::error_already_set& error, const Run* run) {
   if (error.trace()) PyException_SetTraceback(value.ptr(), error.trace().ptr());
   py::object fault_base = py::module_::import("taskmill.faults").attr("Fault");
   if (py::isinstance(value, fault_base)) {
-    py::object result = value.attr("result");
-    if (py::isinstance<Result>(result)) throw Fault(result.cast<std::shared_ptr<Result>>());
+    if (auto result = unwrap_result(value.attr("result"))) throw Fault(std::move(result));
   }
   auto cause = std::make_shared<ErrorCause>();
   cause->type_name = py::str(py::type::handle_of(value).attr("__name__"));

@@ -221,3 +221,27 @@ def test_a_class_defining_its_own_execute_keeps_it() -> None:
     assert Audited.execute(n=1).success
     assert AuditedChild.execute(n=2).task is AuditedChild
     assert calls == [{"n": 1}, {"n": 2}]
+
+
+def test_result_is_one_python_object_per_run():
+    """A Result reached twice is the same object; it can be weakly referenced; users cannot
+    make one; its handlers take the callable by keyword too."""
+    import gc
+    import weakref
+
+    result = Charge.execute(13, 5)
+    assert result.threw_failure is result and result.caused_failure is result
+    ref = weakref.ref(result)
+    assert ref() is result
+    seen = []
+    assert result.on_failed(fn=seen.append).on_success(seen.append) is result
+    assert seen == [result]
+    with pytest.raises(TypeError, match="comes from running a task"):
+        tm.Result()
+    with pytest.raises(TypeError):
+        result.on_failed()
+    with pytest.raises(AttributeError):
+        result.status = "success"
+    del result, seen
+    gc.collect()
+    assert ref() is None  # nothing keeps the object alive once the caller lets it go

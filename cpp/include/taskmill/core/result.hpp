@@ -34,6 +34,10 @@ class Result : public std::enable_shared_from_this<Result> {
   // For a failure passed on from another run (`throw`, or a Fault raised by a nested strict
   // run): the run it came from. Null when this run originated its failure (or did not fail).
   std::shared_ptr<const Result> thrown_from;
+  // The host language's object for this Result while one exists, so that a Result reached twice
+  // (returned, then read back through `threw_failure`) is the same object there. Owned and read
+  // only by the binding, under its own lock (the GIL); the core never touches it.
+  mutable void* host_object = nullptr;
 
   bool success() const { return status == Status::Success; }
   bool skipped() const { return status == Status::Skipped; }
