@@ -1,12 +1,17 @@
 // `SomeTask.execute(...)`: the call users make most, bound without a Python frame in between.
 //
 // Each concrete task class gets its own `execute`, a builtin function whose `self` is
-// (spec capsule, single): the arguments arrive as CPython's vectorcall hands them over (positional values
-// plus keyword names), and go straight into a RunRequest. Neither a kwargs dict nor pybind11's
-// argument dispatch is built per call: with a few inputs those cost as much as the run itself.
+// (spec capsule, single, dict_gives_inputs): the arguments arrive as CPython's vectorcall hands
+// them over (positional values plus keyword names), and go straight into a RunRequest. Neither a
+// kwargs dict nor pybind11's argument dispatch is built per call: with a few inputs those cost as
+// much as the run itself.
 // A call with one positional argument and nothing else is ambiguous (a Context to share, a mapping
-// of inputs, or the first input) and goes to `single`, the Python function that settles it.
+// of inputs, or the first input) and goes to `single`, the Python function that settles it. The
+// one case settled here is the common one, `execute({"name": value, ...})`: a plain dict with str
+// keys, for a task whose first input does not itself take a dict (`dict_gives_inputs`, worked out
+// once per class by the same rule `single` applies).
 #include <memory>
+#include <optional>
 
 #include <pybind11/pybind11.h>
 
@@ -17,18 +22,34 @@ namespace taskmill::py_binding {
 
 namespace {
 
+// One input by name; `name` is a str.
+void add_input(RunRequest& request, PyObject* name, PyObject* value) {
+  Py_ssize_t size = 0;
+  const char* text = PyUnicode_AsUTF8AndSize(name, &size);
+  if (text == nullptr) throw py::error_already_set();
+  request.kwargs.insert_or_assign(std::string(text, static_cast<std::size_t>(size)), to_value_shallow(value));
+}
+
 RunRequest request_from(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   RunRequest request;
   request.args.reserve(static_cast<std::size_t>(nargs));
   for (Py_ssize_t i = 0; i < nargs; ++i) request.args.push_back(to_value_shallow(args[i]));
   const Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-  for (Py_ssize_t i = 0; i < nkw; ++i) {
-    // Keyword names from a call are always str (CPython checks before the call is made).
-    Py_ssize_t size = 0;
-    const char* name = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(kwnames, i), &size);
-    if (name == nullptr) throw py::error_already_set();
-    request.kwargs.insert_or_assign(std::string(name, static_cast<std::size_t>(size)),
-                                    to_value_shallow(args[nargs + i]));
+  // Keyword names from a call are always str (CPython checks before the call is made).
+  for (Py_ssize_t i = 0; i < nkw; ++i) add_input(request, PyTuple_GET_ITEM(kwnames, i), args[nargs + i]);
+  return request;
+}
+
+// The inputs of `execute({...})`, or nothing when a key is not a str (then the dict is the first
+// input, which `single` handles).
+std::optional<RunRequest> request_from_dict(PyObject* dict) {
+  RunRequest request;
+  Py_ssize_t pos = 0;
+  PyObject* key = nullptr;
+  PyObject* value = nullptr;
+  while (PyDict_Next(dict, &pos, &key, &value)) {
+    if (!PyUnicode_Check(key)) return std::nullopt;
+    add_input(request, key, value);
   }
   return request;
 }
@@ -54,10 +75,14 @@ py::capsule spec_capsule(std::shared_ptr<TaskSpec> spec) {
 
 PyObject* execute_vectorcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   try {
-    if (nargs == 1 && (kwnames == nullptr || PyTuple_GET_SIZE(kwnames) == 0))
+    const auto& spec = spec_in(PyTuple_GET_ITEM(self, 0));
+    if (nargs == 1 && (kwnames == nullptr || PyTuple_GET_SIZE(kwnames) == 0)) {
+      if (PyTuple_GET_ITEM(self, 2) == Py_True && PyDict_CheckExact(args[0])) {
+        if (auto request = request_from_dict(args[0])) return wrap_result(run_for_python(spec, std::move(*request))).release().ptr();
+      }
       return PyObject_CallOneArg(PyTuple_GET_ITEM(self, 1), args[0]);
-    ResultPtr result = run_for_python(spec_in(PyTuple_GET_ITEM(self, 0)), request_from(args, nargs, kwnames));
-    return wrap_result(std::move(result)).release().ptr();
+    }
+    return wrap_result(run_for_python(spec, request_from(args, nargs, kwnames))).release().ptr();
   } catch (py::error_already_set& e) {
     e.restore();
   } catch (...) {
@@ -78,13 +103,13 @@ PyMethodDef execute_def = {
 void bind_execute(py::module_& m) {
   m.def(
       "bound_execute",
-      [](std::shared_ptr<TaskSpec> spec, py::object single) {
-        py::tuple self = py::make_tuple(spec_capsule(std::move(spec)), std::move(single));
+      [](std::shared_ptr<TaskSpec> spec, py::object single, bool dict_gives_inputs) {
+        py::tuple self = py::make_tuple(spec_capsule(std::move(spec)), std::move(single), py::bool_(dict_gives_inputs));
         PyObject* fn = PyCFunction_NewEx(&execute_def, self.ptr(), nullptr);
         if (fn == nullptr) throw py::error_already_set();
         return py::reinterpret_steal<py::object>(fn);
       },
-      py::arg("spec"), py::arg("single"),
+      py::arg("spec"), py::arg("single"), py::arg("dict_gives_inputs"),
       "A task class's `execute`: a builtin taking the call's arguments as they come (see bind_execute.cpp).");
 }
 

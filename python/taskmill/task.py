@@ -174,16 +174,22 @@ def _bind_execute(cls: type[Task]) -> None:
             return
         break
     spec = cls._spec
-    cls._native_execute = _core.bound_execute(spec, functools.partial(_execute_single, spec))
+    cls._native_execute = _core.bound_execute(spec, functools.partial(_execute_single, spec), _mapping_gives_inputs(spec))
     cls.execute = cls._native_execute  # type: ignore[method-assign]
 
 
+def _mapping_gives_inputs(spec: _core.TaskSpec) -> bool:
+    """Whether ``execute(mapping)`` means inputs by name: unless the first input takes a mapping."""
+    first_type = spec.attribute_types[0] if spec.attribute_types else None
+    return first_type not in ("dict", "Any", "Optional[dict]")
+
+
 def _execute_single(spec: _core.TaskSpec, arg: Any) -> Result:
-    """One positional argument: a Context is shared, a mapping gives the inputs by name."""
+    """One positional argument: a Context is shared, a mapping gives the inputs by name.
+    (The native ``execute`` settles a plain dict itself, by the same rule.)"""
     if isinstance(arg, Context):
         return _core.execute(spec, (), {}, arg)
-    first_type = spec.attribute_types[0] if spec.attribute_types else None
-    if isinstance(arg, Mapping) and first_type not in ("dict", "Any", "Optional[dict]"):
+    if isinstance(arg, Mapping) and _mapping_gives_inputs(spec):
         if all(isinstance(k, str) for k in arg):
             return _core.execute(spec, (), dict(arg))
     return _core.execute(spec, (arg,), {})

@@ -245,3 +245,33 @@ def test_result_is_one_python_object_per_run():
     del result, seen
     gc.collect()
     assert ref() is None  # nothing keeps the object alive once the caller lets it go
+
+
+def test_one_positional_argument_is_settled_the_same_for_every_mapping() -> None:
+    """A plain dict (read natively), another mapping (read in Python), a dict with a non-str key,
+    and a task whose first input takes a dict itself: each by the documented rule."""
+    from types import MappingProxyType
+
+    class Pair(tm.Task, name="test.exec.Pair"):
+        a: int
+        b: str = "-"
+
+        def work(self) -> None:
+            self.context.seen = (self.a, self.b)
+
+    class Takes(tm.Task, name="test.exec.TakesDict"):
+        options: dict
+        n: int = 0
+
+        def work(self) -> None:
+            self.context.seen = (self.options, self.n)
+
+    assert Pair.execute({"a": "1", "b": "x"}).context.seen == (1, "x")
+    assert Pair.execute(MappingProxyType({"a": 2})).context.seen == (2, "-")
+    odd = Pair.execute({1: "x"})  # not inputs by name: the dict is the first input, and no int
+    assert odd.failed and "a could not coerce" in odd.reason
+    assert Takes.execute({"n": 5}).context.seen == ({"n": 5}, 0)
+    unknown = Pair.execute({"a": 1, "zzz": 2})
+    assert unknown.success and unknown.context.zzz == 2  # extra names stay in the context
+    mixed = Pair.execute({"a": 1}, b="y")  # a mapping and keywords: the mapping is the first input
+    assert mixed.failed and "a could not coerce" in mixed.reason
