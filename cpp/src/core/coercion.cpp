@@ -13,21 +13,23 @@
 
 namespace taskmill {
 
-namespace {
-
-std::string lower_trimmed(const std::string& s) {
-  auto begin = s.find_first_not_of(" \t\n\r");
-  if (begin == std::string::npos) return {};
-  auto end = s.find_last_not_of(" \t\n\r");
-  std::string out = s.substr(begin, end - begin + 1);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
+// Checked inline: numbers are parsed on every run, and find_first_not_of would call memchr once
+// per character it looks at.
+std::string_view coercion_rules::trimmed(std::string_view s) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  return s;
 }
 
-std::string_view trimmed(std::string_view s) {
-  const auto begin = s.find_first_not_of(" \t\n\r");
-  if (begin == std::string_view::npos) return {};
-  return s.substr(begin, s.find_last_not_of(" \t\n\r") - begin + 1);
+namespace {
+
+using coercion_rules::trimmed;
+
+std::string lower_trimmed(const std::string& s) {
+  std::string out(trimmed(s));
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
 }
 
 // Strict decimal integer: optional sign, digits only ("1.5", "1e3", "" are rejected). Parsed in

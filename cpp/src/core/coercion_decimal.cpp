@@ -9,12 +9,6 @@ namespace taskmill::coercion_rules {
 
 namespace {
 
-std::string trimmed(const std::string& s) {
-  auto begin = s.find_first_not_of(" \t\n\r");
-  if (begin == std::string::npos) return {};
-  return s.substr(begin, s.find_last_not_of(" \t\n\r") - begin + 1);
-}
-
 bool digits(const std::string& s, std::size_t& i) {
   const std::size_t start = i;
   while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
@@ -58,7 +52,7 @@ Coerced to_decimal(const Value& v) {
       return Coerced::success(Value(Decimal{std::string(buf, end)}));
     }
     case Value::Kind::String: {
-      std::string s = trimmed(v.as_string());
+      std::string s(trimmed(v.as_string()));
       if (!is_decimal_literal(s)) return Coerced::failure(msg);
       if (s.front() == '+') s.erase(0, 1);
       return Coerced::success(Value(Decimal{std::move(s)}));

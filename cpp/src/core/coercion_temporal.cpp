@@ -74,12 +74,6 @@ bool read_time(Cursor& c, Time& t) {
   return true;
 }
 
-std::string trimmed(const std::string& s) {
-  auto begin = s.find_first_not_of(" \t\n\r");
-  if (begin == std::string::npos) return {};
-  return s.substr(begin, s.find_last_not_of(" \t\n\r") - begin + 1);
-}
-
 // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
 Date civil_from_days(std::int64_t z) {
   z += 719468;
@@ -129,7 +123,7 @@ Coerced to_date(const Value& v) {
       return Coerced::failure("could not coerce into a date (the datetime has a time of day)");
     }
     case Value::Kind::String: {
-      const std::string s = trimmed(v.as_string());
+      const std::string s(trimmed(v.as_string()));
       Cursor c{s};
       Date d;
       if (read_date(c, d) && c.done()) return Coerced::success(Value(d));
@@ -144,7 +138,7 @@ Coerced to_time(const Value& v) {
   switch (v.kind()) {
     case Value::Kind::Time: return Coerced::success(v);
     case Value::Kind::String: {
-      const std::string s = trimmed(v.as_string());
+      const std::string s(trimmed(v.as_string()));
       Cursor c{s};
       Time t;
       if (read_time(c, t) && c.done()) return Coerced::success(Value(t));
@@ -166,7 +160,7 @@ Coerced to_datetime(const Value& v) {
       return Coerced::failure(msg);
     }
     case Value::Kind::String: {
-      const std::string s = trimmed(v.as_string());
+      const std::string s(trimmed(v.as_string()));
       Cursor c{s};
       DateTime dt;
       if (!read_date(c, dt.date)) return Coerced::failure(msg);

@@ -2,7 +2,9 @@
 
 #include "taskmill/core/coarse_clock.hpp"
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <random>
 
 namespace taskmill {
@@ -33,11 +35,22 @@ class FastRandom {
   std::uint64_t state_[4];
 };
 
-void put_hex(char* out, std::uint64_t word, int nibbles) {
-  static constexpr char hex[] = "0123456789abcdef";
-  for (int i = nibbles - 1; i >= 0; --i) {
-    out[i] = hex[word & 0xf];
-    word >>= 4;
+// The two hex digits of each byte value, so a byte is written in one step rather than two.
+constexpr std::array<char, 512> kHexPairs = [] {
+  constexpr char digits[] = "0123456789abcdef";
+  std::array<char, 512> table{};
+  for (int byte = 0; byte < 256; ++byte) {
+    table[static_cast<std::size_t>(2 * byte)] = digits[byte >> 4];
+    table[static_cast<std::size_t>(2 * byte + 1)] = digits[byte & 0xf];
+  }
+  return table;
+}();
+
+// The low `bytes` bytes of `word` as 2 * bytes hex digits, most significant first.
+void put_hex(char* out, std::uint64_t word, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) {
+    std::memcpy(out + 2 * i, &kHexPairs[static_cast<std::size_t>(2 * (word & 0xff))], 2);
+    word >>= 8;
   }
 }
 
@@ -56,11 +69,11 @@ std::string new_uuid7() {
   const std::uint64_t lo = (r2 & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
   std::string out(36, '-');
   char* p = out.data();
-  put_hex(p, hi >> 32, 8);
-  put_hex(p + 9, (hi >> 16) & 0xffff, 4);
-  put_hex(p + 14, hi & 0xffff, 4);
-  put_hex(p + 19, lo >> 48, 4);
-  put_hex(p + 24, lo & 0xffffffffffffULL, 12);
+  put_hex(p, hi >> 32, 4);
+  put_hex(p + 9, (hi >> 16) & 0xffff, 2);
+  put_hex(p + 14, hi & 0xffff, 2);
+  put_hex(p + 19, lo >> 48, 2);
+  put_hex(p + 24, lo & 0xffffffffffffULL, 6);
   return out;
 }
 

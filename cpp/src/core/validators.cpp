@@ -207,12 +207,13 @@ Check compile_exclusion(const std::string& where, const Value& options) {
 // length and numeric share one shape: bounds on a number (the length, or the value itself).
 struct Bounds {
   std::optional<double> min, max, gt, lt, is;
-  std::optional<std::string> violated(double x, const std::string& subject) const {
-    if (is && x != *is) return subject + "must be " + show(*is);
-    if (min && x < *min) return subject + "must be at least " + show(*min);
-    if (max && x > *max) return subject + "must be at most " + show(*max);
-    if (gt && !(x > *gt)) return subject + "must be greater than " + show(*gt);
-    if (lt && !(x < *lt)) return subject + "must be less than " + show(*lt);
+  // `subject` is a literal: the message is only built when a bound is violated.
+  std::optional<std::string> violated(double x, const char* subject) const {
+    if (is && x != *is) return subject + ("must be " + show(*is));
+    if (min && x < *min) return subject + ("must be at least " + show(*min));
+    if (max && x > *max) return subject + ("must be at most " + show(*max));
+    if (gt && !(x > *gt)) return subject + ("must be greater than " + show(*gt));
+    if (lt && !(x < *lt)) return subject + ("must be less than " + show(*lt));
     return std::nullopt;
   }
 };
