@@ -173,10 +173,14 @@ void PyTask::rollback() {
 void PyTask::on_attributes_bound() {
   GilGuard gil;
   const auto& values = run().attributes();
+  // The type's own setattr, as PyObject_SetAttr would call it: the names are interned str already,
+  // which is all PyObject_SetAttr would add (and a user's __setattr__ is still honoured).
+  setattrofunc set = Py_TYPE(instance_.ptr())->tp_setattro;
+  if (set == nullptr) set = &PyObject_SetAttr;  // it raises the usual TypeError
   for (std::size_t i = 0; i < values.size(); ++i) {
     py::object v = to_py(values[i]);
     if (!klass_->wrappers.empty() && !klass_->wrappers[i].is_none() && !v.is_none()) v = klass_->wrappers[i](v);
-    if (PyObject_SetAttr(instance_.ptr(), klass_->attribute_names[i].ptr(), v.ptr()) != 0) throw py::error_already_set();
+    if (set(instance_.ptr(), klass_->attribute_names[i].ptr(), v.ptr()) != 0) throw py::error_already_set();
   }
 }
 

@@ -275,3 +275,22 @@ def test_one_positional_argument_is_settled_the_same_for_every_mapping() -> None
     assert unknown.success and unknown.context.zzz == 2  # extra names stay in the context
     mixed = Pair.execute({"a": 1}, b="y")  # a mapping and keywords: the mapping is the first input
     assert mixed.failed and "a could not coerce" in mixed.reason
+
+
+def test_inputs_are_set_through_the_class_own_setattr() -> None:
+    """Inputs reach the instance through its type's __setattr__, so a class that defines one sees them."""
+    seen: list[str] = []
+
+    class Watched(tm.Task, name="test.exec.Watched"):
+        a: int
+        b: str = "x"
+
+        def __setattr__(self, name: str, value: object) -> None:
+            seen.append(name)
+            super().__setattr__(name, value)
+
+        def work(self) -> None:
+            self.context.got = (self.a, self.b)
+
+    assert Watched.execute(a="3").context.got == (3, "x")
+    assert seen == ["a", "b"]
