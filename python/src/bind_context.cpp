@@ -21,9 +21,25 @@ py::object read(Context& ctx, const std::string& key) {
   return to_py(*v);
 }
 
-Value::Dict from_mapping(py::handle mapping) {
+Context::Entries from_mapping(py::handle mapping) {
   if (!PyDict_Check(mapping.ptr())) mapping = py::dict(py::reinterpret_borrow<py::object>(mapping));
-  return to_dict_shallow(mapping, "context");
+  return to_entries(mapping, "context");
+}
+
+py::dict to_py_dict(const Context& ctx) {
+  py::dict out;
+  for (const auto& [k, v] : ctx.entries()) out[py::str(k)] = to_py(v);
+  return out;
+}
+
+// Equal as mappings are: the same names with equal values, in any order.
+bool same_items(const Context& a, const Context::Entries& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& [k, v] : b) {
+    const Value* mine = a.find(k);
+    if (mine == nullptr || !(*mine == v)) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -31,8 +47,8 @@ Value::Dict from_mapping(py::handle mapping) {
 void bind_context(py::module_& m) {
   py::class_<Context, ContextPtr>(m, "Context", "The values a run reads its inputs from and writes its outputs to.")
       .def(py::init([](py::object mapping, py::kwargs kwargs) {
-             auto ctx = Context::make(mapping.is_none() ? Value::Dict{} : from_mapping(mapping));
-             for (auto& [k, v] : to_dict_shallow(kwargs, "context")) ctx->set(k, v);
+             auto ctx = Context::make(mapping.is_none() ? Context::Entries{} : from_mapping(mapping));
+             for (auto& [k, v] : to_entries(kwargs, "context")) ctx->set(k, v);
              return ctx;
            }),
            py::arg("mapping") = py::none())
@@ -81,17 +97,17 @@ void bind_context(py::module_& m) {
            [](Context& ctx, py::object mapping, py::kwargs kwargs) {
              if (!mapping.is_none())
                for (auto& [k, v] : from_mapping(mapping)) ctx.set(k, v);
-             for (auto& [k, v] : to_dict_shallow(kwargs, "context")) ctx.set(k, v);
+             for (auto& [k, v] : to_entries(kwargs, "context")) ctx.set(k, v);
            },
            py::arg("mapping") = py::none())
-      .def("to_dict", [](const Context& ctx) { return to_py(ctx.values()); })
+      .def("to_dict", &to_py_dict)
       .def("__eq__",
            [](const Context& a, py::object other) {
-             if (py::isinstance<Context>(other)) return a.values() == other.cast<const Context&>().values();
-             if (PyDict_Check(other.ptr())) return a.values() == from_mapping(other);
+             if (py::isinstance<Context>(other)) return same_items(a, other.cast<const Context&>().entries());
+             if (PyDict_Check(other.ptr())) return same_items(a, from_mapping(other));
              return false;
            })
-      .def("__repr__", [](const Context& ctx) { return "Context(" + std::string(py::repr(to_py(ctx.values()))) + ")"; });
+      .def("__repr__", [](const Context& ctx) { return "Context(" + std::string(py::repr(to_py_dict(ctx))) + ")"; });
 }
 
 }  // namespace taskmill::py_binding

@@ -27,7 +27,7 @@ void add_input(RunRequest& request, PyObject* name, PyObject* value) {
   Py_ssize_t size = 0;
   const char* text = PyUnicode_AsUTF8AndSize(name, &size);
   if (text == nullptr) throw py::error_already_set();
-  request.kwargs.insert_or_assign(std::string(text, static_cast<std::size_t>(size)), to_value_shallow(value));
+  request.kwargs.emplace_back(std::string(text, static_cast<std::size_t>(size)), to_value_shallow(value));
 }
 
 RunRequest request_from(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
@@ -35,6 +35,7 @@ RunRequest request_from(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnam
   request.args.reserve(static_cast<std::size_t>(nargs));
   for (Py_ssize_t i = 0; i < nargs; ++i) request.args.push_back(to_value_shallow(args[i]));
   const Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  request.kwargs.reserve(static_cast<std::size_t>(nkw));
   // Keyword names from a call are always str (CPython checks before the call is made).
   for (Py_ssize_t i = 0; i < nkw; ++i) add_input(request, PyTuple_GET_ITEM(kwnames, i), args[nargs + i]);
   return request;
@@ -44,6 +45,7 @@ RunRequest request_from(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnam
 // input, which `single` handles).
 std::optional<RunRequest> request_from_dict(PyObject* dict) {
   RunRequest request;
+  request.kwargs.reserve(static_cast<std::size_t>(PyDict_GET_SIZE(dict)));
   Py_ssize_t pos = 0;
   PyObject* key = nullptr;
   PyObject* value = nullptr;

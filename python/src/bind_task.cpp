@@ -176,7 +176,7 @@ RunRequest make_request(const TaskSpec& spec, py::tuple args, py::dict kwargs, p
   RunRequest request;
   request.args.reserve(args.size());
   for (auto a : args) request.args.push_back(to_value_shallow(a));
-  request.kwargs = to_dict_shallow(kwargs, "keyword argument");
+  request.kwargs = to_entries(kwargs, "keyword argument");
   if (!context.is_none()) request.context = context.cast<ContextPtr>();
   return request;
 }

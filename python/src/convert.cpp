@@ -145,10 +145,12 @@ Value to_value_deep(py::handle obj) {
   return to_value_shallow(obj);
 }
 
-Value::Dict to_dict_shallow(py::handle mapping, const char* what) {
-  Value::Dict out;
-  if (mapping.is_none()) return out;
-  // The C API directly: this runs for every keyword argument of every execute.
+namespace {
+
+// Calls add(name, value) for each item of a dict with str keys, converted shallowly. The C API
+// directly: this runs for every keyword argument of every execute.
+template <typename Add>
+void each_named(py::handle mapping, const char* what, Add&& add) {
   PyObject* key = nullptr;
   PyObject* item = nullptr;
   Py_ssize_t pos = 0;
@@ -158,8 +160,24 @@ Value::Dict to_dict_shallow(py::handle mapping, const char* what) {
     Py_ssize_t size = 0;
     const char* data = PyUnicode_AsUTF8AndSize(key, &size);
     if (data == nullptr) throw py::error_already_set();
-    out.insert_or_assign(std::string(data, static_cast<std::size_t>(size)), to_value_shallow(item));
+    add(std::string(data, static_cast<std::size_t>(size)), to_value_shallow(item));
   }
+}
+
+}  // namespace
+
+Value::Dict to_dict_shallow(py::handle mapping, const char* what) {
+  Value::Dict out;
+  if (mapping.is_none()) return out;
+  each_named(mapping, what, [&](std::string name, Value value) { out.insert_or_assign(std::move(name), std::move(value)); });
+  return out;
+}
+
+Context::Entries to_entries(py::handle mapping, const char* what) {
+  Context::Entries out;
+  if (mapping.is_none()) return out;
+  out.reserve(static_cast<std::size_t>(PyDict_GET_SIZE(mapping.ptr())));
+  each_named(mapping, what, [&](std::string name, Value value) { out.emplace_back(std::move(name), std::move(value)); });
   return out;
 }
 

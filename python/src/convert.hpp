@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 
 #include "py_result.hpp"  // so every binding file converts Results the same way
+#include "taskmill/core/context.hpp"
 #include "taskmill/core/value.hpp"
 
 namespace taskmill::py_binding {
@@ -34,8 +35,11 @@ Value to_value_shallow(py::handle obj);
 // A full conversion: containers, dates, decimals are converted recursively; objects with no core
 // form stay wrapped. Requires the GIL.
 Value to_value_deep(py::handle obj);
-// kwargs / a mapping with str keys, converted shallowly. Throws TypeError on a non-str key.
+// A dict with str keys (kwargs, metadata), converted shallowly. Throws TypeError naming `what` on a
+// non-str key.
 Value::Dict to_dict_shallow(py::handle mapping, const char* what);
+// The same as named entries in the dict's order, as a run's inputs and a Context take them.
+Context::Entries to_entries(py::handle mapping, const char* what);
 // A core value as a Python object (a wrapped object comes back as itself). Requires the GIL.
 py::object to_py(const Value& value);
 py::dict to_py(const Value::Dict& dict);

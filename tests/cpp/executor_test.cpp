@@ -29,7 +29,7 @@ TaskSpecPtr add_spec() {
   return spec;
 }
 
-RunRequest args(std::vector<Value> positional, Value::Dict named = {}) {
+RunRequest args(std::vector<Value> positional, Context::Entries named = {}) {
   RunRequest r;
   r.args = std::move(positional);
   r.kwargs = std::move(named);

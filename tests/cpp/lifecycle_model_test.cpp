@@ -37,7 +37,7 @@ TaskSpecPtr flaky(RetryOn policy, std::string name) {
   return std::make_shared<const TaskSpec>(std::move(spec));
 }
 
-ResultPtr run_with(const TaskSpecPtr& spec, Value::Dict inputs) {
+ResultPtr run_with(const TaskSpecPtr& spec, Context::Entries inputs) {
   RunRequest r;
   r.kwargs = std::move(inputs);
   return Executor::run(spec, std::move(r));

@@ -294,3 +294,26 @@ def test_inputs_are_set_through_the_class_own_setattr() -> None:
 
     assert Watched.execute(a="3").context.got == (3, "x")
     assert seen == ["a", "b"]
+
+
+def test_context_keeps_the_order_names_were_first_set() -> None:
+    """Like a dict: inputs in the order given, then what the run wrote; equality ignores order."""
+
+    class Order(tm.Task, name="test.exec.ContextOrder"):
+        zeta: int
+        alpha: int
+
+        def work(self) -> None:
+            self.context.middle = 1
+            self.context.zeta = 9  # an existing name keeps its place
+
+    result = Order.execute(zeta=1, alpha=2)
+    assert list(result.context) == ["zeta", "alpha", "middle"]
+    assert list(result.context.to_dict().items()) == [("zeta", 9), ("alpha", 2), ("middle", 1)]
+    assert result.context == {"middle": 1, "alpha": 2, "zeta": 9}
+    assert result.context == tm.Context(alpha=2, middle=1, zeta=9)
+    assert result.context != {"middle": 1, "alpha": 2}
+    big = tm.Context({f"k{i}": i for i in range(100)})  # past the size where lookups use an index
+    del big["k0"]
+    big["k0"] = "last"
+    assert list(big)[-1] == "k0" and big["k50"] == 50 and len(big) == 100

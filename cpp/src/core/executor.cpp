@@ -1,5 +1,6 @@
 #include "taskmill/core/executor.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cxxabi.h>
 
@@ -209,8 +210,9 @@ ContextPtr Executor::bind_inputs(const TaskSpec& spec, RunRequest& request) {
                         std::to_string(request.args.size()) + " were given");
   }
   for (std::size_t i = 0; i < request.args.size(); ++i) {
-    if (request.kwargs.count(spec.attributes[i].name))
-      throw ArgumentError(spec.name + " got multiple values for argument '" + spec.attributes[i].name + "'");
+    const std::string& name = spec.attributes[i].name;
+    if (std::any_of(request.kwargs.begin(), request.kwargs.end(), [&](const auto& kw) { return kw.first == name; }))
+      throw ArgumentError(spec.name + " got multiple values for argument '" + name + "'");
   }
   ContextPtr context = request.context ? request.context : Context::make(std::move(request.kwargs));
   if (request.context) {

@@ -21,7 +21,7 @@ namespace taskmill {
 
 struct RunRequest {
   std::vector<Value> args;   // positional, bound in attribute declaration order
-  Value::Dict kwargs;        // by name
+  Context::Entries kwargs;   // by name, in any order (a name given twice: the later wins)
   ContextPtr context;        // when set, the run shares it (the inputs are written into it)
   const JobInfo* job = nullptr;
 };
