@@ -309,6 +309,7 @@ def test_context_keeps_the_order_names_were_first_set() -> None:
 
     result = Order.execute(zeta=1, alpha=2)
     assert list(result.context) == ["zeta", "alpha", "middle"]
+    assert list(Order.execute(5, alpha=2).context) == ["zeta", "alpha", "middle"]  # positional first
     assert list(result.context.to_dict().items()) == [("zeta", 9), ("alpha", 2), ("middle", 1)]
     assert result.context == {"middle": 1, "alpha": 2, "zeta": 9}
     assert result.context == tm.Context(alpha=2, middle=1, zeta=9)

@@ -214,13 +214,19 @@ ContextPtr Executor::bind_inputs(const TaskSpec& spec, RunRequest& request) {
     if (std::any_of(request.kwargs.begin(), request.kwargs.end(), [&](const auto& kw) { return kw.first == name; }))
       throw ArgumentError(spec.name + " got multiple values for argument '" + name + "'");
   }
-  ContextPtr context = request.context ? request.context : Context::make(std::move(request.kwargs));
   if (request.context) {
-    for (auto& [k, v] : request.kwargs) context->set(k, std::move(v));
+    for (std::size_t i = 0; i < request.args.size(); ++i)
+      request.context->set(spec.attributes[i].name, std::move(request.args[i]));
+    for (auto& [k, v] : request.kwargs) request.context->set(std::move(k), std::move(v));
+    return request.context;
   }
-  for (std::size_t i = 0; i < request.args.size(); ++i)
-    context->set(spec.attributes[i].name, std::move(request.args[i]));
-  return context;
+  if (request.args.empty()) return Context::make(std::move(request.kwargs));  // the vector as it came
+  // The inputs in the order given: positional ones first, as in a call.
+  Context::Entries inputs;
+  inputs.reserve(request.args.size() + request.kwargs.size());
+  for (std::size_t i = 0; i < request.args.size(); ++i) inputs.emplace_back(spec.attributes[i].name, std::move(request.args[i]));
+  for (auto& entry : request.kwargs) inputs.push_back(std::move(entry));
+  return Context::make(std::move(inputs));
 }
 
 ResultPtr Executor::run(const TaskSpecPtr& spec, RunRequest request) {
