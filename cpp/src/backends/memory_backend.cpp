@@ -42,8 +42,7 @@ void MemoryBackend::fetch(std::span<const std::string> queues, std::size_t max, 
       Queue& q = it->second;
       const std::size_t n = fair_share(q.jobs.size(), max, takers);
       for (std::size_t i = 0; i < n; ++i) {
-        out.push_back(Lease{name, std::move(q.jobs.front()), {}});
-        q.jobs.pop_front();
+        out.push_back(Lease{name, q.jobs.pop_front(), {}});
       }
       q.leased += n;
       return true;

@@ -3,11 +3,11 @@
 #pragma once
 
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <unordered_map>
 
 #include "taskmill/backends/backend.hpp"
+#include "taskmill/backends/job_queue.hpp"
 
 namespace taskmill::backends {
 
@@ -41,7 +41,7 @@ class MemoryBackend final : public Backend {
 
  private:
   struct Queue {
-    std::deque<Payload> jobs;  // oldest at the front
+    JobQueue jobs;  // oldest at the front
     std::size_t leased = 0;
   };
   using SortedSet = std::multimap<double, Payload>;
