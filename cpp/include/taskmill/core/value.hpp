@@ -54,23 +54,10 @@ struct DateTime {
   bool operator==(const DateTime&) const = default;
 };
 
-// The order of a Dict's keys: exactly std::less<>'s (byte-wise, bytes as unsigned char), but keys
-// that differ in their first byte are settled inline. A run compares its input names some thirty
-// times (building the context, then one lookup per attribute); calling memcmp for each of those
-// was 6% of a typed `execute`, and input names rarely share a first letter.
-struct KeyLess {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const noexcept {
-    if (!a.empty() && !b.empty() && a[0] != b[0])
-      return static_cast<unsigned char>(a[0]) < static_cast<unsigned char>(b[0]);
-    return a < b;
-  }
-};
-
 class Value {
  public:
   using List = std::vector<Value>;
-  using Dict = std::map<std::string, Value, KeyLess>;
+  using Dict = std::map<std::string, Value, std::less<>>;
   using ForeignPtr = std::shared_ptr<const Foreign>;
   enum class Kind { Null, Bool, Int, Float, String, List, Dict, Decimal, Date, Time, DateTime, Foreign };
 
