@@ -3,7 +3,7 @@
 Use the `taskmill` package; these names are its building blocks.
 """
 
-from typing import Any, Callable, Iterator, Literal, Mapping
+from typing import Any, Callable, Iterator, Literal, Mapping, final
 
 Status = Literal["success", "skipped", "failed"]
 State = Literal["complete", "interrupted"]
@@ -37,8 +37,9 @@ class Context:
     def update(self, mapping: Mapping[str, Any] | None = None, **values: Any) -> None: ...
     def to_dict(self) -> dict[str, Any]: ...
 
+@final
 class Result:
-    """The outcome of one run of a task."""
+    """The outcome of one run of a task. Made by runs only: not constructible, not subclassable."""
 
     @property
     def status(self) -> Status: ...
