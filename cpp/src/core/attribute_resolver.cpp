@@ -5,23 +5,29 @@
 namespace taskmill {
 
 std::string ResolvedAttributes::reason() const {
+  std::size_t size = 0;
+  for (const auto& [name, messages] : errors)
+    for (const auto& message : messages) size += name.size() + message.size() + 3;
   std::string out;
+  out.reserve(size);  // one allocation: a failed run writes this for every bad input
   for (const auto& [name, messages] : errors) {
     for (const auto& message : messages) {
       if (!out.empty()) out += ". ";
-      out += name + " " + message;
+      out.append(name).append(" ").append(message);
     }
   }
   return out;
 }
 
-Value ResolvedAttributes::errors_value() const {
+Value ResolvedAttributes::take_errors_value() {
   Value::Dict out;
-  for (const auto& [name, messages] : errors) {
+  for (auto& [name, messages] : errors) {
     Value::List list;
-    for (const auto& m : messages) list.emplace_back(m);
-    out.emplace(name, Value(std::move(list)));
+    list.reserve(messages.size());
+    for (auto& m : messages) list.emplace_back(std::move(m));
+    out.emplace(std::move(name), Value(std::move(list)));
   }
+  errors.clear();
   return Value(std::move(out));
 }
 

@@ -158,7 +158,7 @@ class Lifecycle {
       r.status = Status::Failed;
       r.state = State::Interrupted;
       r.reason = resolved.reason();
-      r.metadata.insert_or_assign("errors", resolved.errors_value());
+      r.metadata.insert_or_assign("errors", resolved.take_errors_value());
       return false;
     }
     run.attributes_ = std::move(resolved.values);

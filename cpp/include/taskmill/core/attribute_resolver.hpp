@@ -22,8 +22,8 @@ struct ResolvedAttributes {
   bool ok() const { return errors.empty(); }
   // "user_id is required. email is an invalid format"
   std::string reason() const;
-  // {"user_id": ["is required"], ...}
-  Value errors_value() const;
+  // {"user_id": ["is required"], ...}, made from `errors` by moving their text (errors is left empty).
+  Value take_errors_value();
 };
 
 ResolvedAttributes resolve_attributes(const TaskSpec& spec, const Context& context);
