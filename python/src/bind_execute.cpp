@@ -76,7 +76,7 @@ py::capsule spec_capsule(std::shared_ptr<TaskSpec> spec) {
 }
 
 PyObject* execute_vectorcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
-  try {
+  return python_call([&]() -> PyObject* {
     const auto& spec = spec_in(PyTuple_GET_ITEM(self, 0));
     if (nargs == 1 && (kwnames == nullptr || PyTuple_GET_SIZE(kwnames) == 0)) {
       if (PyTuple_GET_ITEM(self, 2) == Py_True && PyDict_CheckExact(args[0])) {
@@ -85,12 +85,7 @@ PyObject* execute_vectorcall(PyObject* self, PyObject* const* args, Py_ssize_t n
       return PyObject_CallOneArg(PyTuple_GET_ITEM(self, 1), args[0]);
     }
     return wrap_result(run_for_python(spec, request_from(args, nargs, kwnames))).release().ptr();
-  } catch (py::error_already_set& e) {
-    e.restore();
-  } catch (...) {
-    py::detail::try_translate_exceptions();
-  }
-  return nullptr;
+  });
 }
 
 PyMethodDef execute_def = {

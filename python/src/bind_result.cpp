@@ -36,19 +36,6 @@ void dealloc(PyObject* self) {
   Py_DECREF(type);  // instances of a heap type own a reference to it
 }
 
-// Runs `fn` and turns a C++ or pybind11 exception into the pending Python one.
-template <typename Fn>
-PyObject* guarded(Fn&& fn) {
-  try {
-    return fn();
-  } catch (py::error_already_set& e) {
-    e.restore();
-  } catch (...) {
-    py::detail::try_translate_exceptions();
-  }
-  return nullptr;
-}
-
 // A C++ exception as the Python exception a user would expect for it.
 py::object python_exception_for(const ErrorCause& cause) {
   PyObject* type = PyExc_RuntimeError;
@@ -91,7 +78,7 @@ py::dict to_dict(const Result& r) {
 // A read-only attribute: `Read(result)` converted by pybind11's usual rules.
 template <auto Read>
 PyObject* get(PyObject* self, void*) {
-  return guarded([&] {
+  return python_call([&] {
     auto value = Read(result_of(self));
     if constexpr (std::is_base_of_v<py::handle, decltype(value)>) return value.release().ptr();
     else return py::cast(std::move(value)).release().ptr();
@@ -120,11 +107,11 @@ PyObject* handler(PyObject* self, PyObject* args, PyObject* kwargs) {
 }
 
 PyObject* to_dict_method(PyObject* self, PyObject*) {
-  return guarded([&] { return to_dict(result_of(self)).release().ptr(); });
+  return python_call([&] { return to_dict(result_of(self)).release().ptr(); });
 }
 
 PyObject* to_json_method(PyObject* self, PyObject*) {
-  return guarded([&] {
+  return python_call([&] {
     std::string text = result_of(self).to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return py::str(text).release().ptr();
   });
@@ -136,7 +123,7 @@ PyObject* refuse_new(PyTypeObject*, PyObject*, PyObject*) {
 }
 
 PyObject* repr(PyObject* self) {
-  return guarded([&] {
+  return python_call([&] {
     const Result& r = result_of(self);
     std::string s = "<Result " + r.task_name() + " " + std::string(to_string(r.status));
     if (!r.reason.empty()) s += ": " + r.reason;

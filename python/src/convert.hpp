@@ -40,6 +40,21 @@ Value to_value_deep(py::handle obj);
 Value::Dict to_dict_shallow(py::handle mapping, const char* what);
 // The same as named entries in the dict's order, as a run's inputs and a Context take them.
 Context::Entries to_entries(py::handle mapping, const char* what);
+// For functions CPython calls directly (a type's slots, a METH_* function): runs `fn`, which
+// returns a new reference, and turns a C++ or pybind11 exception into the pending Python one
+// (returning null), as pybind11 does for the functions it binds.
+template <typename Fn>
+PyObject* python_call(Fn&& fn) {
+  try {
+    return fn();
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+  }
+  return nullptr;
+}
+
 // A core value as a Python object (a wrapped object comes back as itself). Requires the GIL.
 py::object to_py(const Value& value);
 py::dict to_py(const Value::Dict& dict);
