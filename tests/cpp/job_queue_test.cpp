@@ -1,7 +1,10 @@
 // JobQueue: the memory backend's FIFO, read from an index and compacted as it drains.
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "taskmill/backends/job_queue.hpp"
+#include "taskmill/jobs/payload.hpp"
 
 namespace taskmill::backends {
 namespace {
@@ -9,7 +12,7 @@ namespace {
 jobs::Payload job(int n) { return jobs::Payload{{"jid", n}}; }
 
 TEST(JobQueue, FirstInFirstOutThroughCompactionAndRefills) {
-  JobQueue q;
+  JobQueue<jobs::Payload> q;
   EXPECT_TRUE(q.empty());
   constexpr int kJobs = 20000;  // several compactions (from 4096 spent jobs on)
   int next_in = 0, next_out = 0;
@@ -30,7 +33,7 @@ TEST(JobQueue, FirstInFirstOutThroughCompactionAndRefills) {
 }
 
 TEST(JobQueue, RequeuedJobsGoInFrontInTheOrderGiven) {
-  JobQueue q;
+  JobQueue<jobs::Payload> q;
   q.push_back(job(3));
   q.push_front(job(2));  // nothing spent yet: inserted at the start
   q.push_front(job(1));
@@ -41,6 +44,21 @@ TEST(JobQueue, RequeuedJobsGoInFrontInTheOrderGiven) {
   q.clear();
   EXPECT_TRUE(q.empty());
   EXPECT_EQ(q.size(), 0u);
+}
+
+TEST(JobQueue, TakeBackHandsOverTheNewestInOrder) {
+  JobQueue<jobs::Payload> q;
+  for (int i = 0; i < 5; ++i) q.push_back(job(i));
+  EXPECT_EQ(q.pop_front()["jid"], 0);
+  std::vector<int> taken;
+  q.take_back(2, [&](jobs::Payload&& p) { taken.push_back(p["jid"].get<int>()); });
+  EXPECT_EQ(taken, (std::vector<int>{3, 4}));
+  EXPECT_EQ(q.size(), 2u);
+  q.take_back(2, [&](jobs::Payload&& p) { taken.push_back(p["jid"].get<int>()); });
+  EXPECT_EQ(taken, (std::vector<int>{3, 4, 1, 2}));
+  EXPECT_TRUE(q.empty());
+  q.push_back(job(7));  // usable again, from the start of its storage
+  EXPECT_EQ(q.pop_front()["jid"], 7);
 }
 
 }  // namespace

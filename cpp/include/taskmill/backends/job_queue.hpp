@@ -1,11 +1,12 @@
-// JobQueue: one queue of the memory backend, oldest job first. Not locked (the backend's mutex
-// guards it).
+// JobQueue: jobs in the order they are to run, oldest first. Not locked (its owner's mutex guards
+// it). The memory backend keeps one per queue (of payloads); a worker thread keeps one of the jobs
+// it fetched and has not started (runtime/pending_jobs.hpp).
 //
 // A vector read from an index rather than a std::deque. A deque frees a block every few dozen
 // pops; while workers free payloads (a dozen small heap nodes each), such a free merged into a
 // large free region and made glibc consolidate every small free chunk it holds, under the
-// backend's lock: a third of a C++ job's drain time. So this storage is never freed while the
-// backend lives: a queue keeps the capacity of its longest backlog (16 bytes a job, against the
+// backend's lock: a third of a C++ job's drain time. So this storage is never freed while its
+// owner lives: a queue keeps the capacity of its longest backlog (16 bytes a payload, against the
 // kilobyte of the payload itself), and is compacted when more than half of it is spent.
 #pragma once
 
@@ -13,26 +14,25 @@
 #include <utility>
 #include <vector>
 
-#include "taskmill/jobs/payload.hpp"
-
 namespace taskmill::backends {
 
+template <typename Job>
 class JobQueue {
  public:
   bool empty() const { return head_ == jobs_.size(); }
   std::size_t size() const { return jobs_.size() - head_; }
   // The oldest job; requires !empty().
-  const jobs::Payload& front() const { return jobs_[head_]; }
+  const Job& front() const { return jobs_[head_]; }
 
-  void push_back(jobs::Payload job) { jobs_.push_back(std::move(job)); }
+  void push_back(Job job) { jobs_.push_back(std::move(job)); }
   // Puts a job back in front (a requeued lease), ahead of everything queued.
-  void push_front(jobs::Payload job) {
+  void push_front(Job job) {
     if (head_ > 0) jobs_[--head_] = std::move(job);
     else jobs_.insert(jobs_.begin(), std::move(job));
   }
   // Takes the oldest job; requires !empty().
-  jobs::Payload pop_front() {
-    jobs::Payload job = std::move(jobs_[head_++]);
+  Job pop_front() {
+    Job job = std::move(jobs_[head_++]);
     if (empty()) {
       clear();
     } else if (head_ >= kCompactFrom && head_ * 2 >= jobs_.size()) {
@@ -42,6 +42,13 @@ class JobQueue {
     }
     return job;
   }
+  // Hands the newest `n` jobs (n <= size()) to `take`, oldest of them first, and drops them.
+  template <typename Take>
+  void take_back(std::size_t n, Take&& take) {
+    for (std::size_t i = jobs_.size() - n; i < jobs_.size(); ++i) take(std::move(jobs_[i]));
+    jobs_.erase(jobs_.end() - static_cast<std::ptrdiff_t>(n), jobs_.end());
+    if (empty()) clear();
+  }
   void clear() {
     jobs_.clear();
     head_ = 0;
@@ -50,7 +57,7 @@ class JobQueue {
  private:
   static constexpr std::size_t kCompactFrom = 4096;
 
-  std::vector<jobs::Payload> jobs_;
+  std::vector<Job> jobs_;
   std::size_t head_ = 0;  // jobs_[0, head_) were taken
 };
 

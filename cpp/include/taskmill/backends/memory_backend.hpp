@@ -41,7 +41,7 @@ class MemoryBackend final : public Backend {
 
  private:
   struct Queue {
-    JobQueue jobs;  // oldest at the front
+    JobQueue<Payload> jobs;  // oldest at the front
     std::size_t leased = 0;
   };
   using SortedSet = std::multimap<double, Payload>;
