@@ -167,8 +167,10 @@ def test_sidekiq_reads_retries_schedules_and_running_jobs_and_its_retry_reaches_
         slow_jid = InteropSlow.perform_async()
         identity = redis_cli(shared, "SMEMBERS", "processes")
         try:
-            # The heartbeat (every 5 s) reports the running slow job.
-            assert wait_for(lambda: redis_cli(shared, "HGET", identity, "busy") == "1", timeout=15)
+            # The heartbeat (every 5 s) reports the running slow job: wait for one that names it (a
+            # beat written while the first job ran also said busy 1, with that job running).
+            assert wait_for(lambda: slow_jid in redis_cli(shared, "HGETALL", f"{identity}:work"), timeout=15)
+            assert redis_cli(shared, "HGET", identity, "busy") == "1"
             seen = json.loads(ruby(textwrap.dedent("""
                 require "sidekiq/api"
                 require "json"
