@@ -150,8 +150,8 @@ TEST(Client, PerformVariantsReachTheBackend) {
   EXPECT_EQ(s.scheduled, 1u);
   const auto leases = backend->fetch(names({"billing"}), 10, std::chrono::milliseconds(0));
   ASSERT_EQ(leases.size(), 4u);
-  EXPECT_EQ(leases[0].payload["jid"], jid);  // oldest first
-  EXPECT_TRUE(leases[0].payload["enqueued_at"].is_number_float());
+  EXPECT_EQ(leases[0].job.to_payload()["jid"], jid);  // oldest first
+  EXPECT_TRUE(leases[0].job.to_payload()["enqueued_at"].is_number_float());
   EXPECT_EQ(backend->pending(names({"billing"})), 4u);
   backend->ack(leases);
   EXPECT_EQ(backend->pending(names({"billing"})), 0u);
@@ -180,10 +180,10 @@ TEST(Client, AJobEnqueuedUnderCorrelateCarriesTheIdIntoItsRun) {
   const auto leases = backend->fetch(names({"default"}), 2, std::chrono::milliseconds(0));
   ASSERT_EQ(leases.size(), 2u);
   const Value id = request->metadata.at("correlation_id");
-  EXPECT_EQ(leases[0].payload.at("correlation_id"), id.as_string());
-  EXPECT_FALSE(leases[1].payload.contains("correlation_id"));
-  EXPECT_EQ(runtime::run_payload(leases[0].payload)->metadata.at("correlation_id"), id);
-  EXPECT_NE(runtime::run_payload(leases[1].payload)->metadata.at("correlation_id"), id);
+  EXPECT_EQ(leases[0].job.to_payload().at("correlation_id"), id.as_string());
+  EXPECT_FALSE(leases[1].job.to_payload().contains("correlation_id"));
+  EXPECT_EQ(runtime::run_payload(leases[0].job.to_payload())->metadata.at("correlation_id"), id);
+  EXPECT_NE(runtime::run_payload(leases[1].job.to_payload())->metadata.at("correlation_id"), id);
   backend->ack(leases);
 }
 
@@ -196,7 +196,7 @@ TEST(Client, PushCompletesRawPayloads) {
   EXPECT_THROW(client.push({{"args", nlohmann::json::array()}}), ArgumentError);
   const auto leases = backend->fetch(names({"billing"}), 1, std::chrono::milliseconds(0));
   ASSERT_EQ(leases.size(), 1u);
-  EXPECT_EQ(leases[0].payload["retry"], 3);
+  EXPECT_EQ(leases[0].job.to_payload()["retry"], 3);
   const auto scheduled = backend->list(JobSet::Scheduled);
   ASSERT_EQ(scheduled.size(), 1u);
   EXPECT_EQ(scheduled[0].payload["queue"], "default");
@@ -211,7 +211,7 @@ TEST(MemoryBackend, FetchTakesAFairShare) {
   std::vector<Lease> out;
   b.fetch(names({"q"}), 32, 4, std::chrono::milliseconds(0), out);
   ASSERT_EQ(out.size(), 3u);  // ceil(10 / 4)
-  EXPECT_EQ(out[0].payload["jid"], "0");
+  EXPECT_EQ(out[0].job.to_payload()["jid"], "0");
   b.fetch(names({"q"}), 2, 1, std::chrono::milliseconds(0), out);
   EXPECT_EQ(out.size(), 5u);  // capped by max
   b.fetch(names({"q"}), 32, 10, std::chrono::milliseconds(0), out);
@@ -228,15 +228,15 @@ TEST(MemoryBackend, StrictOrderRequeueAtHeadAndDueMoves) {
   b.push({{"jid", "high2"}, {"queue", "high"}});
   auto first = b.fetch(names({"high", "low"}), 1, std::chrono::milliseconds(0));
   ASSERT_EQ(first.size(), 1u);
-  EXPECT_EQ(first[0].payload["jid"], "high1");
+  EXPECT_EQ(first[0].job.to_payload()["jid"], "high1");
   b.requeue(std::move(first));
   auto again = b.fetch(names({"low", "high"}), 5, std::chrono::milliseconds(0));
   ASSERT_EQ(again.size(), 1u);
-  EXPECT_EQ(again[0].payload["jid"], "low1");
+  EXPECT_EQ(again[0].job.to_payload()["jid"], "low1");
   b.ack(again);
   auto head = b.fetch(names({"high"}), 5, std::chrono::milliseconds(0));
   ASSERT_EQ(head.size(), 2u);
-  EXPECT_EQ(head[0].payload["jid"], "high1");  // put back at the head
+  EXPECT_EQ(head[0].job.to_payload()["jid"], "high1");  // put back at the head
   b.ack(head);
 
   b.add_retry(10.0, {{"jid", "r"}, {"queue", "q"}});

@@ -41,8 +41,8 @@ TEST(RedisBackend, FetchIsOldestFirstAndCrashSafe) {
   backend.push_bulk({job("j1"), job("j2"), job("j3")});
   auto leases = backend.fetch(one("default"), 2, std::chrono::milliseconds(0));
   ASSERT_EQ(leases.size(), 2u);
-  EXPECT_EQ(leases[0].payload["jid"], "j1");
-  EXPECT_EQ(leases[1].payload["jid"], "j2");
+  EXPECT_EQ(leases[0].job.to_payload()["jid"], "j1");
+  EXPECT_EQ(leases[1].job.to_payload()["jid"], "j2");
   RedisConnection raw(RedisUrl::parse(server.url()));
   // Leased jobs sit in the private list until acked; the queue keeps the rest.
   EXPECT_EQ(raw.command({"LLEN", backend.inflight_key("default")}).integer, 2);
@@ -54,8 +54,8 @@ TEST(RedisBackend, FetchIsOldestFirstAndCrashSafe) {
   EXPECT_EQ(raw.command({"LLEN", backend.inflight_key("default")}).integer, 0);
   auto again = backend.fetch(one("default"), 5, std::chrono::milliseconds(0));
   ASSERT_EQ(again.size(), 2u);
-  EXPECT_EQ(again[0].payload["jid"], "j2");  // requeued at the head
-  EXPECT_EQ(again[1].payload["jid"], "j3");
+  EXPECT_EQ(again[0].job.to_payload()["jid"], "j2");  // requeued at the head
+  EXPECT_EQ(again[1].job.to_payload()["jid"], "j3");
 }
 
 // One script moves a fair share of the first non-empty queue: at most max, ceil(waiting / takers).
@@ -70,11 +70,11 @@ TEST(RedisBackend, FetchTakesAFairShareOfTheFirstNonEmptyQueue) {
   backend.fetch(queues, 32, 4, std::chrono::milliseconds(0), out);
   ASSERT_EQ(out.size(), 3u);  // ceil(10 / 4)
   EXPECT_EQ(out[0].queue, "bulk");
-  EXPECT_EQ(out[0].payload["jid"], "100");
-  EXPECT_EQ(out[2].payload["jid"], "102");
+  EXPECT_EQ(out[0].job.to_payload()["jid"], "100");
+  EXPECT_EQ(out[2].job.to_payload()["jid"], "102");
   backend.fetch(queues, 2, 1, std::chrono::milliseconds(0), out);
   ASSERT_EQ(out.size(), 5u);  // capped by max
-  EXPECT_EQ(out[4].payload["jid"], "104");
+  EXPECT_EQ(out[4].job.to_payload()["jid"], "104");
   RedisConnection raw(RedisUrl::parse(server.url()));
   EXPECT_EQ(raw.command({"LLEN", backend.inflight_key("bulk")}).integer, 5);
   EXPECT_EQ(raw.command({"LLEN", "queue:bulk"}).integer, 5);
@@ -88,8 +88,8 @@ TEST(RedisBackend, StrictQueueOrderAndBlockingWait) {
   backend.push(job("low", "low"));
   backend.push(job("high", "high"));
   std::vector<std::string> queues = {"high", "low"};
-  EXPECT_EQ(backend.fetch(queues, 1, std::chrono::milliseconds(0)).at(0).payload["jid"], "high");
-  EXPECT_EQ(backend.fetch(queues, 1, std::chrono::milliseconds(0)).at(0).payload["jid"], "low");
+  EXPECT_EQ(backend.fetch(queues, 1, std::chrono::milliseconds(0)).at(0).job.to_payload()["jid"], "high");
+  EXPECT_EQ(backend.fetch(queues, 1, std::chrono::milliseconds(0)).at(0).job.to_payload()["jid"], "low");
   EXPECT_TRUE(backend.fetch(queues, 1, std::chrono::milliseconds(100)).empty());
   std::thread producer([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -99,7 +99,7 @@ TEST(RedisBackend, StrictQueueOrderAndBlockingWait) {
   auto got = backend.fetch(one("default"), 1, std::chrono::milliseconds(3000));
   producer.join();
   ASSERT_EQ(got.size(), 1u);
-  EXPECT_EQ(got[0].payload["jid"], "late");
+  EXPECT_EQ(got[0].job.to_payload()["jid"], "late");
 }
 
 TEST(RedisBackend, RecoversTheJobsOfAProcessThatStoppedBeating) {
@@ -119,8 +119,8 @@ TEST(RedisBackend, RecoversTheJobsOfAProcessThatStoppedBeating) {
     EXPECT_EQ(survivor.recover_orphans(), 2u);
     auto back = survivor.fetch(one("default"), 5, std::chrono::milliseconds(0));
     ASSERT_EQ(back.size(), 2u);
-    EXPECT_EQ(back[0].payload["jid"], "x1");
-    EXPECT_EQ(back[1].payload["jid"], "x2");
+    EXPECT_EQ(back[0].job.to_payload()["jid"], "x1");
+    EXPECT_EQ(back[1].job.to_payload()["jid"], "x2");
   }
 }
 
@@ -131,7 +131,7 @@ TEST(RedisBackend, MalformedJobIsLeasedForTheDeadSet) {
   raw.command({"LPUSH", "queue:default", "{not json"});
   auto leases = backend.fetch(one("default"), 1, std::chrono::milliseconds(0));
   ASSERT_EQ(leases.size(), 1u);
-  EXPECT_TRUE(leases[0].payload.is_string());
+  EXPECT_TRUE(leases[0].job.to_payload().is_string());
   backend.ack(leases);
   EXPECT_EQ(raw.command({"LLEN", backend.inflight_key("default")}).integer, 0);
 }
@@ -149,8 +149,8 @@ TEST(RedisBackend, SetsPollerAndDeadTrimming) {
   EXPECT_EQ(backend.enqueue_due(now), 2u);
   auto leases = backend.fetch(one("default"), 5, std::chrono::milliseconds(0));
   ASSERT_EQ(leases.size(), 2u);
-  EXPECT_EQ(leases[0].payload["jid"], "retry-due");  // retry set first, as Sidekiq's poller
-  EXPECT_TRUE(leases[0].payload["enqueued_at"].is_number_float());
+  EXPECT_EQ(leases[0].job.to_payload()["jid"], "retry-due");  // retry set first, as Sidekiq's poller
+  EXPECT_TRUE(leases[0].job.to_payload()["enqueued_at"].is_number_float());
 
   DeadLimits limits{3, 100.0};
   for (int i = 0; i < 5; ++i) backend.add_dead(now + i, job("d" + std::to_string(i)), limits);
@@ -253,7 +253,7 @@ TEST(RedisBackend, AJobWhoseFetchReplyWasLostIsPutBackByTheNextBeats) {
   EXPECT_EQ(raw.command({"LLEN", backend.inflight_key("default")}).integer, 1);
   auto again = backend.fetch(one("default"), 1, std::chrono::milliseconds(0));
   ASSERT_EQ(again.size(), 1u);
-  EXPECT_EQ(again[0].payload["jid"], "lost");
+  EXPECT_EQ(again[0].job.to_payload()["jid"], "lost");
   backend.ack(leases);
   backend.ack(again);
   EXPECT_EQ(raw.command({"LLEN", backend.inflight_key("default")}).integer, 0);

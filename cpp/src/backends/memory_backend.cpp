@@ -2,12 +2,15 @@
 
 namespace taskmill::backends {
 
-void MemoryBackend::push_locked(Payload job, double now) {
-  job["enqueued_at"] = now;
-  queues_[queue_of(job)].jobs.push_back(std::move(job));
+void MemoryBackend::push_locked(jobs::Job job, double now) {
+  job.set_enqueued_at(now);
+  Queue& queue = queues_.try_emplace(std::string(job.queue())).first->second;
+  queue.jobs.push_back(std::move(job));
 }
 
-void MemoryBackend::push(Payload job) {
+void MemoryBackend::push(Payload payload) {
+  // Taken apart before the lock, by the enqueuing thread (which also frees the JSON it built).
+  jobs::Job job = jobs::Job::from_payload(std::move(payload));
   const double now = jobs::now_seconds();
   {
     std::lock_guard lock(mutex_);
@@ -16,11 +19,15 @@ void MemoryBackend::push(Payload job) {
   arrived_.notify_one();
 }
 
-void MemoryBackend::push_bulk(std::vector<Payload> jobs) {
+void MemoryBackend::push_bulk(std::vector<Payload> payloads) {
+  std::vector<jobs::Job> taken;
+  taken.reserve(payloads.size());
+  for (auto& p : payloads) taken.push_back(jobs::Job::from_payload(std::move(p)));
+  payloads = {};
   const double now = jobs::now_seconds();
   {
     std::lock_guard lock(mutex_);
-    for (auto& j : jobs) push_locked(std::move(j), now);
+    for (auto& j : taken) push_locked(std::move(j), now);
   }
   arrived_.notify_all();
 }
@@ -64,7 +71,7 @@ void MemoryBackend::requeue(std::vector<Lease> leases) {
     for (auto it = leases.rbegin(); it != leases.rend(); ++it) {
       Queue& q = queues_[it->queue];
       --q.leased;
-      q.jobs.push_front(std::move(it->payload));
+      q.jobs.push_front(std::move(it->job));
     }
   }
   arrived_.notify_all();
@@ -107,7 +114,7 @@ std::size_t MemoryBackend::enqueue_due(double now) {
     for (JobSet s : {JobSet::Retry, JobSet::Scheduled}) {
       SortedSet& set = set_of(s);
       while (!set.empty() && set.begin()->first <= now) {
-        push_locked(std::move(set.begin()->second), now);
+        push_locked(jobs::Job::from_payload(std::move(set.begin()->second)), now);
         set.erase(set.begin());
         ++moved;
       }
@@ -153,7 +160,7 @@ bool MemoryBackend::enqueue_now(JobSet which, const std::string& jid) {
     SortedSet& set = set_of(which);
     auto it = find_locked(set, jid);
     if (it == set.end()) return false;
-    push_locked(std::move(it->second), jobs::now_seconds());
+    push_locked(jobs::Job::from_payload(std::move(it->second)), jobs::now_seconds());
     set.erase(it);
   }
   arrived_.notify_one();
@@ -194,8 +201,7 @@ Stats MemoryBackend::stats(double now) {
     QueueStats qs;
     qs.size = q.jobs.size();
     if (!q.jobs.empty())
-      if (auto it = q.jobs.front().find("enqueued_at"); it != q.jobs.front().end())
-        qs.latency = std::max(0.0, now - jobs::read_time(*it).value_or(now));
+      if (auto enqueued = q.jobs.front().enqueued_at()) qs.latency = std::max(0.0, now - *enqueued);
     s.enqueued += qs.size;
     s.busy += q.leased;
     s.queues.emplace(name, qs);

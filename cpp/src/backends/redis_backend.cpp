@@ -117,7 +117,7 @@ bool RedisBackend::take(RedisConnection& conn, std::span<const std::string> queu
   }
   for (std::size_t i = 1; i < reply.elements.size(); ++i) {
     std::string& text = reply.elements[i].text;
-    Payload job = parse_job(text);
+    jobs::Job job = jobs::Job::from_payload(parse_job(text));
     out.push_back(Lease{queue, std::move(job), std::move(text)});
   }
   return true;
@@ -142,7 +142,7 @@ void RedisBackend::fetch(std::span<const std::string> queues, std::size_t max, s
                                 score(static_cast<double>(block.count()) / 1000.0)});
     if (reply.kind == RedisReply::Kind::String) {
       hold(queues[0], reply.text);
-      out.push_back(Lease{queues[0], parse_job(reply.text), std::move(reply.text)});
+      out.push_back(Lease{queues[0], jobs::Job::from_payload(parse_job(reply.text)), std::move(reply.text)});
       return;
     }
   }

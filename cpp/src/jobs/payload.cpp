@@ -165,24 +165,4 @@ Payload complete_payload(Payload raw, double now) {
   return raw;
 }
 
-JobInfo job_info(const PayloadFields& f) {
-  JobInfo info;
-  if (f.jid && f.jid->is_string()) info.jid = f.jid->get_ref<const std::string&>();
-  info.queue = f.queue && f.queue->is_string() ? f.queue->get_ref<const std::string&>() : std::string("default");
-  if (f.retry_count && f.retry_count->is_number_integer()) info.retry_count = f.retry_count->get<int>();
-  if (f.enqueued_at) info.enqueued_at = read_time(*f.enqueued_at).value_or(0);
-  if (f.created_at) info.created_at = read_time(*f.created_at).value_or(0);
-  return info;
-}
-
-JobInfo job_info(const Payload& p) { return job_info(scan_payload(p)); }
-
-std::vector<Value> payload_args(const Payload& p) {
-  std::vector<Value> out;
-  const auto& args = p["args"];
-  out.reserve(args.size());
-  for (const auto& a : args) out.push_back(Value::from_json(a));
-  return out;
-}
-
 }  // namespace taskmill::jobs

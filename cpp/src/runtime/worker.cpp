@@ -40,7 +40,7 @@ Worker::Worker(backends::BackendPtr backend, WorkerOptions options, RetryHooks h
       if (const backends::Lease* job = slots_[i]->current) {
         std::string thread = std::to_string(i);
         thread.insert(0, 1, 't');  // (built in place: GCC 12 misreports "t" + to_string under -O3)
-        state.running.push_back({std::move(thread), job->queue, job->token.empty() ? job->payload.dump() : job->token,
+        state.running.push_back({std::move(thread), job->queue, job->token.empty() ? job->job.to_payload().dump() : job->token,
                                   slots_[i]->current_since});
       }
     }
@@ -147,11 +147,10 @@ void Worker::steal(const Slot& self, std::vector<backends::Lease>& out) {
 
 void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vector<Prepared>& prepared,
                        std::vector<backends::Lease>& done) {
-  // The payloads are read here, before any job runs: with a host (Python), what follows is done
+  // The jobs are read here, before any job runs: with a host (Python), what follows is done
   // holding its lock, one thread at a time, while this part runs in parallel with the others.
-  // (Payloads were built by the enqueuing thread long ago: reading one is a string of cache misses.)
   prepared.clear();
-  for (const auto& lease : batch) prepared.push_back(Processor::prepare(lease.payload));
+  for (const auto& lease : batch) prepared.push_back(Processor::prepare(lease.job));
   {
     std::lock_guard lock(slot.mutex);
     for (std::size_t i = 0; i < batch.size(); ++i) slot.pending.push({std::move(batch[i]), std::move(prepared[i])});
@@ -178,9 +177,8 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
       slot.current = &lease;
       slot.current_since = static_cast<double>(coarse_epoch_ms()) / 1000.0;  // shown in whole seconds
     }
-    const std::string* name = job.prepared.task_name();
-    if (!(name != nullptr && spec && *name == spec_name)) {
-      spec = Processor::resolve(job.prepared);
+    if (!(spec && !lease.job.malformed() && lease.job.task_name() == spec_name)) {
+      spec = Processor::resolve(lease.job);
       spec_name = spec ? spec->name : std::string();
     }
     if (host_ && spec && host_->needs_host(*spec)) {
@@ -188,7 +186,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
     } else {
       hold.reset();  // C++ jobs never hold the host's lock
     }
-    Attempt attempt = Processor::attempt(job.prepared, spec);
+    Attempt attempt = Processor::attempt(lease.job, job.prepared, spec);
     bool mine;
     {
       std::lock_guard lock(slot.mutex);
@@ -213,8 +211,8 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
       ++processed;
       failed += job_failed ? 1 : 0;
       if (recorded) {
-        // Kept whole, payload included: freeing a payload (a dozen nodes, allocated by the
-        // enqueuing thread) is a fifth of a quick job's cost, and done here it would hold the GIL.
+        // Kept whole, job included: freeing it (memory the enqueuing thread allocated) is done
+        // after the batch, not here where it would hold the GIL.
         done.push_back(std::move(lease));
       } else {
         unrecorded.push_back(std::move(lease));
@@ -237,7 +235,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
   } catch (const std::exception& e) {
     log_runtime(LogLevel::Error, std::string("taskmill worker: ack failed: ") + e.what());
   }
-  done.clear();  // the payloads are freed here, with no host lock held
+  done.clear();  // the jobs are freed here, with no host lock held
   processed_ += processed;
   failed_ += failed;
   if (retried) scheduler_.poke();
@@ -284,7 +282,7 @@ void Worker::abandon_unfinished() {
   for (auto& slot : slots_) {
     std::lock_guard lock(slot->mutex);
     if (slot->current && !slot->abandoned) {
-      back.push_back(backends::Lease{slot->current->queue, slot->current->payload, slot->current->token});
+      back.push_back(backends::Lease{slot->current->queue, slot->current->job, slot->current->token});
       slot->abandoned = true;
     }
     slot->pending.drain(back);

@@ -1,7 +1,7 @@
 // Backend: where jobs wait — queues, the scheduled / retry / dead sets, and the counters.
 //
 // The runtime speaks only this interface, so a Redis or SQLite backend slots in without touching
-// it. Every backend stores the same payload (jobs/payload.hpp). A job fetched is *leased*: it is
+// it. Every backend stores the same payload (jobs/payload.hpp); a leased one comes as a jobs::Job. A job fetched is *leased*: it is
 // off its queue but counted as in flight until acked, or requeued at the head of its queue.
 // Implementations are thread-safe: any thread may call any method.
 #pragma once
@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "taskmill/jobs/job.hpp"
 #include "taskmill/jobs/payload.hpp"
 
 namespace taskmill::backends {
@@ -27,7 +28,7 @@ std::string_view to_string(JobSet set);
 // A job taken from a queue, owned by the worker thread that took it until ack or requeue.
 struct Lease {
   std::string queue;
-  Payload payload;
+  jobs::Job job;
   // Backend-private: what the backend needs to ack or requeue this job (Redis: its exact text in
   // the in-flight list). Empty for the memory backend.
   std::string token;

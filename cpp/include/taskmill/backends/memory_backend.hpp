@@ -1,5 +1,6 @@
 // MemoryBackend: the in-process backend (memory://). One mutex guards everything; fetchers wait
-// on a condition variable. Payloads are kept as parsed JSON, so nothing is (de)serialized.
+// on a condition variable. Nothing is (de)serialized: queued payloads are kept as jobs::Job (their
+// fields taken apart, about 200 bytes each), the sets' payloads as parsed JSON.
 #pragma once
 
 #include <condition_variable>
@@ -41,12 +42,12 @@ class MemoryBackend final : public Backend {
 
  private:
   struct Queue {
-    JobQueue<Payload> jobs;  // oldest at the front
+    JobQueue<jobs::Job> jobs;  // oldest at the front
     std::size_t leased = 0;
   };
   using SortedSet = std::multimap<double, Payload>;
 
-  void push_locked(Payload job, double now);
+  void push_locked(jobs::Job job, double now);
   SortedSet& set_of(JobSet set) { return sets_[static_cast<std::size_t>(set)]; }
   SortedSet::iterator find_locked(SortedSet& set, const std::string& jid);
 

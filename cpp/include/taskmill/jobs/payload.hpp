@@ -9,7 +9,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "taskmill/core/job_info.hpp"
 #include "taskmill/core/task_spec.hpp"
 #include "taskmill/core/value.hpp"
 
@@ -52,8 +51,8 @@ Payload build_payload(const TaskSpec& spec, const std::vector<Value>& args, cons
 // Throws ArgumentError on a payload that is not usable.
 Payload complete_payload(Payload raw, double now);
 
-// The fields a worker reads, found in one pass over the payload (a worker reads every job's
-// payload: one pass instead of a lookup per field). Pointers into the payload, null when absent.
+// The fields a worker reads, found in one pass over the payload (taking a payload apart into a
+// jobs::Job starts here). Pointers into the payload, null when absent.
 struct PayloadFields {
   bool is_object = false;
   const nlohmann::json* cls = nullptr;
@@ -71,12 +70,5 @@ PayloadFields scan_payload(const Payload& payload);
 // Why a payload cannot be run (empty when it can): not an object, no class, args not an array...
 std::string malformed_reason(const PayloadFields& fields);
 std::string malformed_reason(const Payload& payload);
-
-// What the run sees of its job (self.job). `final_attempt` is computed by the retry policy.
-JobInfo job_info(const PayloadFields& fields);
-JobInfo job_info(const Payload& payload);
-
-// The arguments of a payload as core values.
-std::vector<Value> payload_args(const Payload& payload);
 
 }  // namespace taskmill::jobs

@@ -2,7 +2,7 @@
 // rebuild its inputs from `args`, run it through the executor strictly (a failed result or an
 // exception is a failure), and hand failures to job_retry.
 //
-// Split in three. prepare reads the payload and needs no host: the worker prepares a whole batch
+// Split in three. prepare reads the job and needs no host: the worker prepares a whole batch
 // before it takes the host's lock (the GIL) for its Python jobs. attempt runs the job. finish
 // comes after the worker has checked the job is still its own: a job abandoned at shutdown was
 // requeued and must not also be retried.
@@ -13,6 +13,7 @@
 #include "taskmill/backends/backend.hpp"
 #include "taskmill/core/job_info.hpp"
 #include "taskmill/core/result.hpp"
+#include "taskmill/jobs/job.hpp"
 #include "taskmill/jobs/payload.hpp"
 #include "taskmill/runtime/job_retry.hpp"
 
@@ -26,29 +27,22 @@ struct Attempt {
   ResultPtr result;                       // null when the task never ran
 };
 
-// What a leased payload says, read once. `fields` points into the lease's payload, whose storage
-// stays put when the lease is moved (into a queue of pending jobs, or to another thread).
+// What a leased job says beyond its fields, worked out once before the batch runs.
 struct Prepared {
-  jobs::PayloadFields fields;
   std::string malformed;  // why the payload cannot be run; empty when it can
   JobInfo info;           // the run's job info (meaningful when not malformed)
-
-  // The task name the payload gives, or null when it is malformed.
-  const std::string* task_name() const {
-    return malformed.empty() ? &fields.cls->get_ref<const std::string&>() : nullptr;
-  }
 };
 
 class Processor {
  public:
   explicit Processor(const JobRetry& retry) : retry_(retry) {}
 
-  // Reads the payload: its fields, whether it is malformed, the job info. Never throws.
-  static Prepared prepare(const jobs::Payload& payload);
-  // The task a prepared payload names, or null (unknown task or malformed payload). No side effect.
-  static TaskSpecPtr resolve(const Prepared& prepared);
+  // Whether the job is malformed, and its job info. Never throws.
+  static Prepared prepare(const jobs::Job& job);
+  // The task the job names, or null (unknown task or malformed payload). No side effect.
+  static TaskSpecPtr resolve(const jobs::Job& job);
   // Runs the job once with `spec` (from resolve; kept alive by the caller). Never throws.
-  static Attempt attempt(const Prepared& prepared, const TaskSpecPtr& spec);
+  static Attempt attempt(const jobs::Job& job, const Prepared& prepared, const TaskSpecPtr& spec);
   // Records a failed attempt: retry set, dead set or dropped. Returns whether it failed.
   bool finish(backends::Lease& lease, const Attempt& attempt) const;
 

@@ -1,0 +1,73 @@
+// Job: a payload as a queue holds it and a worker reads it — the fields every run reads pulled
+// out into members, every other key kept as JSON. to_payload() gives the payload back, key for
+// key: the wire format stays Sidekiq's (spec/sidekiq-wire.md); this is only how it rests in memory.
+//
+// Why not the JSON object itself: a parsed payload is a dozen heap nodes (a tree node per key, a
+// box per string), about a kilobyte a job. Built by the enqueuing thread and freed by a worker
+// thread, those nodes made up a third of a C++ job's cost, and a map walk found its fields. A Job
+// is one allocation for its strings (class, jid and queue, side by side) and one for non-empty
+// args, about 200 bytes, and its fields are read directly.
+//
+// A payload a worker cannot run (malformed: no class, args not an array...) is kept whole, as it
+// came, so that it is buried in the dead set unchanged.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "taskmill/core/job_info.hpp"
+#include "taskmill/jobs/payload.hpp"
+
+namespace taskmill::jobs {
+
+class Job {
+ public:
+  Job() = default;
+
+  // Takes a payload apart (never throws for a JSON value of any shape).
+  static Job from_payload(Payload payload);
+  // The payload again, with every key it came with (and enqueued_at, when a queue set it).
+  Payload to_payload() const;
+
+  bool malformed() const { return !well_formed_; }
+  // Why the payload cannot be run; empty when it can.
+  std::string malformed_reason() const;
+
+  // The fields of a well-formed job (empty views when malformed).
+  std::string_view task_name() const { return std::string_view(text_).substr(0, class_size_); }
+  std::string_view jid() const { return std::string_view(text_).substr(class_size_, jid_size_); }
+  // The payload's queue, or "default" when it names none (also read from a malformed payload).
+  std::string_view queue() const;
+  // The args array; null when it is empty (or the job malformed).
+  const Payload* args() const { return args_.is_null() ? nullptr : &args_; }
+  // `retry` when it is a boolean or an integer; null otherwise.
+  const Payload* retry() const { return retry_.is_null() ? nullptr : &retry_; }
+  // Any other key of the payload (retry_count, correlation_id, error fields...), or null.
+  const Payload* find(std::string_view key) const;
+  // created_at / enqueued_at as epoch seconds (see read_time), when present.
+  std::optional<double> created_at() const;
+  std::optional<double> enqueued_at() const;
+
+  // Stamps the time the job entered its queue (a push, a retry or schedule coming due).
+  void set_enqueued_at(double now);
+  // What the run sees of its job (self.job), final_attempt included.
+  JobInfo info() const;
+
+ private:
+  std::string text_;  // class, then jid, then queue: one allocation for the three
+  std::uint32_t class_size_ = 0;
+  std::uint32_t jid_size_ = 0;
+  bool well_formed_ = false;
+  bool has_queue_ = false;
+  bool has_created_at_ = false;
+  bool has_enqueued_at_ = false;
+  double created_at_ = 0;
+  double enqueued_at_ = 0;
+  Payload args_;   // null for an empty array (an empty array is still an allocation)
+  Payload retry_;  // a boolean or an integer; null when absent (another type stays in rest_)
+  Payload rest_;   // an object of every other key, or null; the whole payload when malformed
+};
+
+}  // namespace taskmill::jobs
