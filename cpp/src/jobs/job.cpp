@@ -1,5 +1,7 @@
 #include "taskmill/jobs/job.hpp"
 
+#include <algorithm>
+
 #include "taskmill/jobs/retry_policy.hpp"
 
 namespace taskmill::jobs {
@@ -16,17 +18,13 @@ Job Job::from_payload(Payload payload) {
   const auto& cls = fields.cls->get_ref<const std::string&>();
   const auto& jid = fields.jid->get_ref<const std::string&>();
   const std::string* queue = fields.queue ? &fields.queue->get_ref<const std::string&>() : nullptr;
-  job.text_.reserve(cls.size() + jid.size() + (queue ? queue->size() : 0));
-  job.text_.append(cls).append(jid);
-  if (queue) job.text_.append(*queue);
-  job.class_size_ = static_cast<std::uint32_t>(cls.size());
-  job.jid_size_ = static_cast<std::uint32_t>(jid.size());
+  job.set_text(cls, jid, queue ? std::string_view(*queue) : std::string_view());
   job.has_queue_ = queue != nullptr;
 
   for (auto it = payload.begin(); it != payload.end(); ++it) {
     const std::string_view key = it.key();
     Payload& value = it.value();
-    if (key == "class" || key == "jid" || key == "queue") continue;  // in text_
+    if (key == "class" || key == "jid" || key == "queue") continue;  // in the text
     if (key == "args") {
       if (!value.empty()) job.args_ = std::move(value);
     } else if (key == "retry" && (value.is_boolean() || value.is_number_integer())) {
@@ -47,6 +45,20 @@ Job Job::from_payload(Payload payload) {
   return job;
 }
 
+void Job::set_text(std::string_view cls, std::string_view jid, std::string_view queue) {
+  const std::size_t size = cls.size() + jid.size() + queue.size();
+  if (size <= kInlineText) {
+    char* out = inline_text_;
+    for (std::string_view part : {cls, jid, queue}) out = std::copy(part.begin(), part.end(), out);
+  } else {
+    overflow_.reserve(size);
+    overflow_.append(cls).append(jid).append(queue);
+  }
+  text_size_ = static_cast<std::uint32_t>(size);
+  class_size_ = static_cast<std::uint32_t>(cls.size());
+  jid_size_ = static_cast<std::uint32_t>(jid.size());
+}
+
 Payload Job::to_payload() const {
   if (!well_formed_) return rest_;
   Payload p = rest_.is_object() ? rest_ : Payload::object();
@@ -63,7 +75,7 @@ Payload Job::to_payload() const {
 std::string Job::malformed_reason() const { return well_formed_ ? std::string() : jobs::malformed_reason(rest_); }
 
 std::string_view Job::queue() const {
-  if (has_queue_) return std::string_view(text_).substr(class_size_ + jid_size_);
+  if (has_queue_) return text().substr(class_size_ + jid_size_);
   if (!well_formed_ && rest_.is_object()) {  // a malformed payload still goes to the queue it names
     auto it = rest_.find("queue");
     if (it != rest_.end() && it->is_string() && !it->get_ref<const std::string&>().empty())

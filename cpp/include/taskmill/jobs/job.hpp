@@ -5,8 +5,8 @@
 // Why not the JSON object itself: a parsed payload is a dozen heap nodes (a tree node per key, a
 // box per string), about a kilobyte a job. Built by the enqueuing thread and freed by a worker
 // thread, those nodes made up a third of a C++ job's cost, and a map walk found its fields. A Job
-// is one allocation for its strings (class, jid and queue, side by side) and one for non-empty
-// args, about 200 bytes, and its fields are read directly.
+// holds its strings (class, jid and queue) inline and allocates for non-empty args only: about
+// 200 bytes, with its fields read directly.
 //
 // A payload a worker cannot run (malformed: no class, args not an array...) is kept whole, as it
 // came, so that it is buried in the dead set unchanged.
@@ -36,8 +36,8 @@ class Job {
   std::string malformed_reason() const;
 
   // The fields of a well-formed job (empty views when malformed).
-  std::string_view task_name() const { return std::string_view(text_).substr(0, class_size_); }
-  std::string_view jid() const { return std::string_view(text_).substr(class_size_, jid_size_); }
+  std::string_view task_name() const { return text().substr(0, class_size_); }
+  std::string_view jid() const { return text().substr(class_size_, jid_size_); }
   // The payload's queue, or "default" when it names none (also read from a malformed payload).
   std::string_view queue() const;
   // The args array; null when it is empty (or the job malformed).
@@ -56,7 +56,18 @@ class Job {
   JobInfo info() const;
 
  private:
-  std::string text_;  // class, then jid, then queue: one allocation for the three
+  // Class, then jid, then queue, side by side: in the job itself when they fit (a jid is 24
+  // characters, so most jobs), else in overflow_. Kept inline, they are read with the job as a
+  // queue hands it over, instead of from a heap block of their own, cold and freed by another thread.
+  static constexpr std::size_t kInlineText = 64;
+  std::string_view text() const {
+    return overflow_.empty() ? std::string_view(inline_text_, text_size_) : std::string_view(overflow_);
+  }
+  void set_text(std::string_view cls, std::string_view jid, std::string_view queue);
+
+  char inline_text_[kInlineText] = {};
+  std::string overflow_;
+  std::uint32_t text_size_ = 0;
   std::uint32_t class_size_ = 0;
   std::uint32_t jid_size_ = 0;
   bool well_formed_ = false;
