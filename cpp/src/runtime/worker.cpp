@@ -186,6 +186,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
     } else {
       hold.reset();  // C++ jobs never hold the host's lock
     }
+    // Destroyed at the end of this iteration, while the hold is kept: it may own Python objects.
     Attempt attempt = Processor::attempt(lease.job, job.prepared, spec);
     bool mine;
     {
@@ -218,7 +219,6 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
         unrecorded.push_back(std::move(lease));
       }
     }
-    attempt = Attempt{};  // release the run's objects (maybe Python ones) while the hold is kept
   }
   hold.reset();
   busy_.fetch_sub(1);
