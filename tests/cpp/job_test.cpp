@@ -122,3 +122,18 @@ TEST(Job, TheMemoryBackendHandsBackThePayloadItWasGiven) {
   out.erase("enqueued_at");
   EXPECT_EQ(out, p);
 }
+
+TEST(Job, NamesTooLongToKeepInlineReadTheSame) {
+  Payload p = built();
+  p["class"] = "billing.invoices.monthly.SendTheMonthlyInvoiceToEveryCustomer";
+  p["queue"] = "billing-low-priority";
+  Job job = Job::from_payload(p);
+  EXPECT_EQ(job.task_name(), "billing.invoices.monthly.SendTheMonthlyInvoiceToEveryCustomer");
+  EXPECT_EQ(job.jid(), "0123456789abcdef01234567");
+  EXPECT_EQ(job.queue(), "billing-low-priority");
+  const Job copy = job;  // copies and moves keep the text
+  Job moved = std::move(job);
+  EXPECT_EQ(copy.to_payload(), p);
+  EXPECT_EQ(moved.to_payload(), p);
+  EXPECT_EQ(Job(copy).info().queue, "billing-low-priority");
+}
