@@ -32,10 +32,18 @@ TEST(Job, RoundTripsEveryShapeOfPayloadKeyForKey) {
   odd_types["retry"] = nullptr;
   odd_types["enqueued_at"] = "yesterday";
   Payload minimal = {{"class", "A"}, {"args", Payload::array()}, {"jid", "j"}};
+  Payload retry_forms = Payload::parse(R"({"class": "A", "args": [1], "jid": "j", "retry": 18446744073709551615})");
+  Payload parsed = Payload::parse(built().dump());  // integers parsed from text are unsigned
+  Payload no_retry = built();
+  no_retry["retry"] = false;
   const std::vector<Payload> payloads = {built(),      with_extras,           odd_types, minimal,
+                                         retry_forms,  parsed,                no_retry,
                                          "not a job",  Payload::array(),      Payload(),
                                          {{"args", Payload::array()}, {"jid", "x"}, {"queue", "low"}}};
-  for (const Payload& p : payloads) EXPECT_EQ(Job::from_payload(p).to_payload(), p) << p.dump();
+  for (const Payload& p : payloads) {
+    EXPECT_EQ(Job::from_payload(p).to_payload(), p) << p.dump();
+    EXPECT_EQ(Job::from_payload(p).to_payload().dump(), p.dump());  // the same text on the wire
+  }
 }
 
 TEST(Job, ReadsTheFieldsAWorkerNeeds) {
@@ -127,11 +135,12 @@ TEST(Job, NamesTooLongToKeepInlineReadTheSame) {
   Payload p = built();
   p["class"] = "billing.invoices.monthly.SendTheMonthlyInvoiceToEveryCustomer";
   p["queue"] = "billing-low-priority";
+  p["tags"] = {"monthly"};
   Job job = Job::from_payload(p);
   EXPECT_EQ(job.task_name(), "billing.invoices.monthly.SendTheMonthlyInvoiceToEveryCustomer");
   EXPECT_EQ(job.jid(), "0123456789abcdef01234567");
   EXPECT_EQ(job.queue(), "billing-low-priority");
-  const Job copy = job;  // copies and moves keep the text
+  const Job copy = job;  // copies and moves keep the text, the args and the other keys
   Job moved = std::move(job);
   EXPECT_EQ(copy.to_payload(), p);
   EXPECT_EQ(moved.to_payload(), p);
