@@ -253,6 +253,23 @@ def test_malformed_payload_dies_and_the_worker_goes_on(backend):
     assert [r["key"] for r in seen] == ["after"]
 
 
+def test_a_dead_job_keeps_every_key_it_was_pushed_with(backend):
+    # Queued jobs are held taken apart (class, jid, queue as fields): the payload a worker
+    # records on failure must still be the pushed one, key for key, foreign keys included.
+    pushed = {"class": "Burial", "args": [], "queue": "w", "retry": 0, "tags": ["t1"],
+              "created_at": 1733300000250, "enqueued_at": "yesterday",
+              "custom": {"nested": [1, 2.5, None, "x"]}, "jid": "f" * 24, "retry_queue": "w"}
+    tm._core.push_unchecked(dict(pushed), "w")
+    with worker() as w:
+        assert w.wait_idle(10)
+    (dead,) = tm.dead_set()
+    payload = dead.payload
+    assert isinstance(payload["enqueued_at"], float)  # stamped by the push, as Sidekiq does
+    errors = {"error_class", "error_message", "failed_at", "retry_count", "enqueued_at"}
+    assert {k: v for k, v in payload.items() if k not in errors} == {k: v for k, v in pushed.items() if k not in errors}
+    assert payload["error_class"] == "Burial.FailFault" and payload["error_message"] == "declined"
+
+
 def test_wrong_argument_types_fail_in_the_worker(backend):
     tm.push({"class": "Record", "args": [None], "queue": "w", "retry": 0})
     with worker() as w:
