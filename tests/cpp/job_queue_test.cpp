@@ -1,4 +1,5 @@
-// JobQueue: the memory backend's FIFO, read from an index and compacted as it drains.
+// JobQueue: the FIFO of the memory backend and of a worker thread's pending jobs, a ring of slots.
+#include <memory>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -11,10 +12,10 @@ namespace {
 
 jobs::Payload job(int n) { return jobs::Payload{{"jid", n}}; }
 
-TEST(JobQueue, FirstInFirstOutThroughCompactionAndRefills) {
+TEST(JobQueue, FirstInFirstOutThroughWrapsAndRefills) {
   JobQueue<jobs::Payload> q;
   EXPECT_TRUE(q.empty());
-  constexpr int kJobs = 20000;  // several compactions (from 4096 spent jobs on)
+  constexpr int kJobs = 20000;  // the ring wraps around many times, and grows while wrapped
   int next_in = 0, next_out = 0;
   for (; next_in < kJobs; ++next_in) q.push_back(job(next_in));
   // Drain while feeding, as workers and producers do: order holds, nothing is lost.
@@ -35,10 +36,10 @@ TEST(JobQueue, FirstInFirstOutThroughCompactionAndRefills) {
 TEST(JobQueue, RequeuedJobsGoInFrontInTheOrderGiven) {
   JobQueue<jobs::Payload> q;
   q.push_back(job(3));
-  q.push_front(job(2));  // nothing spent yet: inserted at the start
+  q.push_front(job(2));  // in front of the first slot: wraps to the last
   q.push_front(job(1));
   EXPECT_EQ(q.pop_front()["jid"], 1);
-  q.push_front(job(0));  // into the spent slot
+  q.push_front(job(0));  // into the slot just taken
   for (int expected : {0, 2, 3}) EXPECT_EQ(q.pop_front()["jid"], expected);
   q.push_back(job(9));
   q.clear();
@@ -59,6 +60,33 @@ TEST(JobQueue, TakeBackHandsOverTheNewestInOrder) {
   EXPECT_TRUE(q.empty());
   q.push_back(job(7));  // usable again, from the start of its storage
   EXPECT_EQ(q.pop_front()["jid"], 7);
+}
+
+TEST(JobQueue, GrowsWhileWrappedAroundKeepingTheOrder) {
+  JobQueue<jobs::Payload> q;
+  int next_in = 0, next_out = 0;
+  for (; next_in < 12; ++next_in) q.push_back(job(next_in));
+  for (; next_out < 10; ++next_out) ASSERT_EQ(q.pop_front()["jid"], next_out);
+  for (; next_in < 40; ++next_in) q.push_back(job(next_in));  // wraps past the end, then grows
+  q.push_front(job(-1));
+  EXPECT_EQ(q.size(), 31u);
+  EXPECT_EQ(q.front()["jid"], -1);
+  EXPECT_EQ(q.pop_front()["jid"], -1);
+  for (; next_out < 40; ++next_out) ASSERT_EQ(q.pop_front()["jid"], next_out);
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(JobQueue, ClearReleasesTheJobs) {
+  JobQueue<std::shared_ptr<int>> q;
+  auto held = std::make_shared<int>(1);
+  q.push_back(held);
+  q.push_back(held);
+  EXPECT_EQ(held.use_count(), 3);
+  q.pop_front();  // the slot taken from holds nothing
+  EXPECT_EQ(held.use_count(), 2);
+  q.clear();
+  EXPECT_EQ(held.use_count(), 1);
+  EXPECT_TRUE(q.empty());
 }
 
 }  // namespace

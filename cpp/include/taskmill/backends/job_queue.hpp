@@ -1,13 +1,16 @@
 // JobQueue: jobs in the order they are to run, oldest first. Not locked (its owner's mutex guards
-// it). The memory backend keeps one per queue (of payloads); a worker thread keeps one of the jobs
+// it). The memory backend keeps one per queue (of jobs::Job); a worker thread keeps one of the jobs
 // it fetched and has not started (runtime/pending_jobs.hpp).
 //
-// A vector read from an index rather than a std::deque. A deque frees a block every few dozen
-// pops; while workers free payloads (a dozen small heap nodes each), such a free merged into a
-// large free region and made glibc consolidate every small free chunk it holds, under the
-// backend's lock: a third of a C++ job's drain time. So this storage is never freed while its
-// owner lives: a queue keeps the capacity of its longest backlog (16 bytes a payload, against the
-// kilobyte of the payload itself), and is compacted when more than half of it is spent.
+// A ring over a vector of slots, rather than a std::deque or a vector read from an index:
+// - a deque frees a block every few dozen pops; while workers free jobs, such a free merged into
+//   a large free region and made glibc consolidate every small free chunk it holds, under the
+//   backend's lock (a third of a C++ job's drain time, when jobs were parsed JSON);
+// - a vector read from an index must be compacted now and then (a queue fed while it drains
+//   never runs empty), moving every job still waiting, under the same lock.
+// A ring never frees and never moves a waiting job except to grow. Its slots outside the waiting
+// range hold empty jobs (moved from), reused by later pushes: a queue keeps the capacity of its
+// longest backlog, a few hundred bytes a job, for as long as it lives.
 #pragma once
 
 #include <cstddef>
@@ -19,46 +22,62 @@ namespace taskmill::backends {
 template <typename Job>
 class JobQueue {
  public:
-  bool empty() const { return head_ == jobs_.size(); }
-  std::size_t size() const { return jobs_.size() - head_; }
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
   // The oldest job; requires !empty().
-  const Job& front() const { return jobs_[head_]; }
+  const Job& front() const { return slots_[head_]; }
 
-  void push_back(Job job) { jobs_.push_back(std::move(job)); }
+  void push_back(Job job) {
+    if (size_ == slots_.size()) grow();
+    slots_[index(size_)] = std::move(job);
+    ++size_;
+  }
   // Puts a job back in front (a requeued lease), ahead of everything queued.
   void push_front(Job job) {
-    if (head_ > 0) jobs_[--head_] = std::move(job);
-    else jobs_.insert(jobs_.begin(), std::move(job));
+    if (size_ == slots_.size()) grow();
+    head_ = head_ == 0 ? slots_.size() - 1 : head_ - 1;
+    slots_[head_] = std::move(job);
+    ++size_;
   }
   // Takes the oldest job; requires !empty().
   Job pop_front() {
-    Job job = std::move(jobs_[head_++]);
-    if (empty()) {
-      clear();
-    } else if (head_ >= kCompactFrom && head_ * 2 >= jobs_.size()) {
-      // A queue fed while it drains never runs empty: drop the spent front, so it stays bounded.
-      jobs_.erase(jobs_.begin(), jobs_.begin() + static_cast<std::ptrdiff_t>(head_));
-      head_ = 0;
-    }
+    Job job = std::move(slots_[head_]);
+    head_ = index(1);
+    if (--size_ == 0) head_ = 0;
     return job;
   }
   // Hands the newest `n` jobs (n <= size()) to `take`, oldest of them first, and drops them.
   template <typename Take>
   void take_back(std::size_t n, Take&& take) {
-    for (std::size_t i = jobs_.size() - n; i < jobs_.size(); ++i) take(std::move(jobs_[i]));
-    jobs_.erase(jobs_.end() - static_cast<std::ptrdiff_t>(n), jobs_.end());
-    if (empty()) clear();
+    for (std::size_t i = size_ - n; i < size_; ++i) take(std::move(slots_[index(i)]));
+    size_ -= n;
+    if (size_ == 0) head_ = 0;
   }
+  // Drops every job (their slots are emptied, the capacity stays).
   void clear() {
-    jobs_.clear();
-    head_ = 0;
+    for (std::size_t i = 0; i < size_; ++i) slots_[index(i)] = Job();
+    head_ = size_ = 0;
   }
 
  private:
-  static constexpr std::size_t kCompactFrom = 4096;
+  static constexpr std::size_t kFirstCapacity = 16;
 
-  std::vector<Job> jobs_;
-  std::size_t head_ = 0;  // jobs_[0, head_) were taken
+  // The slot of the i-th waiting job (i < capacity).
+  std::size_t index(std::size_t i) const {
+    const std::size_t at = head_ + i;
+    return at < slots_.size() ? at : at - slots_.size();
+  }
+  // Doubles the capacity, laying the waiting jobs out from the first slot.
+  void grow() {
+    std::vector<Job> bigger(slots_.empty() ? kFirstCapacity : slots_.size() * 2);
+    for (std::size_t i = 0; i < size_; ++i) bigger[i] = std::move(slots_[index(i)]);
+    slots_ = std::move(bigger);
+    head_ = 0;
+  }
+
+  std::vector<Job> slots_;
+  std::size_t head_ = 0;  // slot of the oldest job
+  std::size_t size_ = 0;
 };
 
 }  // namespace taskmill::backends
