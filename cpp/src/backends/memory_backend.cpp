@@ -62,7 +62,16 @@ void MemoryBackend::fetch(std::span<const std::string> queues, std::size_t max, 
 
 void MemoryBackend::ack(std::span<const Lease> leases) {
   std::lock_guard lock(mutex_);
-  for (const auto& l : leases) --queues_[l.queue].leased;
+  // A batch comes from one queue: its name is looked up once, not per job.
+  const std::string* name = nullptr;
+  Queue* queue = nullptr;
+  for (const auto& l : leases) {
+    if (!name || l.queue != *name) {
+      name = &l.queue;
+      queue = &queues_[l.queue];
+    }
+    --queue->leased;
+  }
 }
 
 void MemoryBackend::requeue(std::vector<Lease> leases) {

@@ -153,7 +153,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
   for (const auto& lease : batch) prepared.push_back(Processor::prepare(lease.job));
   {
     std::lock_guard lock(slot.mutex);
-    for (std::size_t i = 0; i < batch.size(); ++i) slot.pending.push({std::move(batch[i]), std::move(prepared[i])});
+    for (std::size_t i = 0; i < batch.size(); ++i) slot.pending.push(std::move(batch[i]), std::move(prepared[i]));
   }
   done.clear();
   // Counted per batch, not per job: a counter shared by the threads is a contended write.
@@ -173,7 +173,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
     {
       std::lock_guard lock(slot.mutex);
       if (slot.pending.empty() || quiet_.load()) break;
-      job = slot.pending.take_front();
+      slot.pending.take_front(job);
       slot.current = &lease;
       slot.current_since = static_cast<double>(coarse_epoch_ms()) / 1000.0;  // shown in whole seconds
     }

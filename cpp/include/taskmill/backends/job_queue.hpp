@@ -27,10 +27,11 @@ class JobQueue {
   // The oldest job; requires !empty().
   const Job& front() const { return slots_[head_]; }
 
-  void push_back(Job job) {
+  void push_back(Job job) { push_back_slot() = std::move(job); }
+  // The slot of a new newest job, to be filled in place (it holds an empty job).
+  Job& push_back_slot() {
     if (size_ == slots_.size()) grow();
-    slots_[index(size_)] = std::move(job);
-    ++size_;
+    return slots_[index(size_++)];
   }
   // Puts a job back in front (a requeued lease), ahead of everything queued.
   void push_front(Job job) {
@@ -41,10 +42,15 @@ class JobQueue {
   }
   // Takes the oldest job; requires !empty().
   Job pop_front() {
-    Job job = std::move(slots_[head_]);
+    Job job;
+    pop_front_into(job);
+    return job;
+  }
+  // Moves the oldest job into `out`; requires !empty().
+  void pop_front_into(Job& out) {
+    out = std::move(slots_[head_]);
     head_ = index(1);
     if (--size_ == 0) head_ = 0;
-    return job;
   }
   // Hands the newest `n` jobs (n <= size()) to `take`, oldest of them first, and drops them.
   template <typename Take>

@@ -25,9 +25,14 @@ class PendingJobs {
   bool empty() const { return jobs_.empty(); }
   std::size_t size() const { return jobs_.size(); }
 
-  void push(Pending job) { jobs_.push_back(std::move(job)); }
-  // The oldest job; requires !empty().
-  Pending take_front() { return jobs_.pop_front(); }
+  // Moved straight into the queue's slot (a Pending is a few hundred bytes: moved once, not twice).
+  void push(backends::Lease&& lease, Prepared&& prepared) {
+    Pending& slot = jobs_.push_back_slot();
+    slot.lease = std::move(lease);
+    slot.prepared = std::move(prepared);
+  }
+  // Moves the oldest job into `out`; requires !empty().
+  void take_front(Pending& out) { jobs_.pop_front_into(out); }
   // Moves the newest `n` jobs' leases (n <= size()) to `out`, oldest of them first.
   void take_back(std::size_t n, std::vector<backends::Lease>& out) {
     jobs_.take_back(n, [&](Pending&& job) { out.push_back(std::move(job.lease)); });
