@@ -58,7 +58,7 @@ TEST(Job, ReadsTheFieldsAWorkerNeeds) {
   EXPECT_EQ(job.queue(), "critical");
   ASSERT_NE(job.args(), nullptr);
   EXPECT_EQ(*job.args(), p["args"]);
-  ASSERT_NE(job.retry(), nullptr);
+  ASSERT_TRUE(job.retry().has_value());
   EXPECT_EQ(*job.retry(), 3);
   ASSERT_NE(job.find("correlation_id"), nullptr);
   EXPECT_EQ(*job.find("correlation_id"), "c-1");
@@ -79,7 +79,7 @@ TEST(Job, DefaultsAndOddTypesReadAsTheRetryPolicyReadsThem) {
   const Job job = Job::from_payload(p);
   EXPECT_EQ(job.queue(), "default");
   EXPECT_EQ(job.args(), nullptr);   // empty
-  EXPECT_EQ(job.retry(), nullptr);  // absent: the default retries
+  EXPECT_FALSE(job.retry().has_value());  // absent: the default retries
   EXPECT_EQ(job.created_at(), 1733300000.25);  // an integer above 1e11 is milliseconds
   EXPECT_FALSE(job.info().final_attempt);
   EXPECT_FALSE(job.info().retry_count.has_value());

@@ -1,16 +1,25 @@
 #include "taskmill/jobs/job.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "taskmill/jobs/retry_policy.hpp"
 
 namespace taskmill::jobs {
 
+namespace {
+// An integer `retry` that an int64 holds exactly (a larger one stays in the other keys, as it came).
+bool fits_int64(const Payload& value) {
+  if (value.is_number_unsigned()) return value.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX);
+  return value.is_number_integer();
+}
+}  // namespace
+
 Job Job::from_payload(Payload payload) {
   Job job;
   const PayloadFields fields = scan_payload(payload);
   if (!jobs::malformed_reason(fields).empty()) {
-    job.rest_ = std::move(payload);
+    job.rest_ = HeapJson(std::move(payload));
     return job;
   }
   job.well_formed_ = true;
@@ -21,14 +30,18 @@ Job Job::from_payload(Payload payload) {
   job.set_text(cls, jid, queue ? std::string_view(*queue) : std::string_view());
   job.has_queue_ = queue != nullptr;
 
+  Payload rest;
   for (auto it = payload.begin(); it != payload.end(); ++it) {
     const std::string_view key = it.key();
     Payload& value = it.value();
     if (key == "class" || key == "jid" || key == "queue") continue;  // in the text
     if (key == "args") {
-      if (!value.empty()) job.args_ = std::move(value);
-    } else if (key == "retry" && (value.is_boolean() || value.is_number_integer())) {
-      job.retry_ = std::move(value);
+      if (!value.empty()) job.args_ = HeapJson(std::move(value));
+    } else if (key == "retry" && value.is_boolean()) {
+      job.retry_ = value.get<bool>() ? Retry::True : Retry::False;
+    } else if (key == "retry" && fits_int64(value)) {
+      job.retry_ = Retry::Count;
+      job.retry_limit_ = value.get<std::int64_t>();
     } else if (key == "created_at" && value.is_number_float()) {
       job.created_at_ = value.get<double>();
       job.has_created_at_ = true;
@@ -38,10 +51,10 @@ Job Job::from_payload(Payload payload) {
     } else {
       // Kept as it came, whatever its type (an integer created_at in milliseconds, a retry of
       // another type, the error fields of a retried job...).
-      if (job.rest_.is_null()) job.rest_ = Payload::object();
-      job.rest_.emplace(it.key(), std::move(value));
+      rest.emplace(it.key(), std::move(value));  // (a null Payload becomes an object)
     }
   }
+  if (!rest.is_null()) job.rest_ = HeapJson(std::move(rest));
   return job;
 }
 
@@ -60,34 +73,50 @@ void Job::set_text(std::string_view cls, std::string_view jid, std::string_view 
 }
 
 Payload Job::to_payload() const {
-  if (!well_formed_) return rest_;
-  Payload p = rest_.is_object() ? rest_ : Payload::object();
+  const Payload* rest = rest_.get();
+  if (!well_formed_) return rest ? *rest : Payload();
+  Payload p = rest ? *rest : Payload::object();
   p["class"] = std::string(task_name());
-  p["args"] = args_.is_null() ? Payload::array() : args_;
+  p["args"] = args_.get() ? *args_.get() : Payload::array();
   p["jid"] = std::string(jid());
   if (has_queue_) p["queue"] = std::string(queue());
-  if (!retry_.is_null()) p["retry"] = retry_;
+  if (auto retry = this->retry()) p["retry"] = std::move(*retry);
   if (has_created_at_) p["created_at"] = created_at_;
   if (has_enqueued_at_) p["enqueued_at"] = enqueued_at_;
   return p;
 }
 
-std::string Job::malformed_reason() const { return well_formed_ ? std::string() : jobs::malformed_reason(rest_); }
+std::optional<Payload> Job::retry() const {
+  switch (retry_) {
+    case Retry::Absent: return std::nullopt;
+    case Retry::False: return Payload(false);
+    case Retry::True: return Payload(true);
+    case Retry::Count: return Payload(retry_limit_);
+  }
+  return std::nullopt;
+}
+
+std::string Job::malformed_reason() const {
+  if (well_formed_) return {};
+  return jobs::malformed_reason(rest_.get() ? *rest_.get() : Payload());
+}
 
 std::string_view Job::queue() const {
   if (has_queue_) return text().substr(class_size_ + jid_size_);
-  if (!well_formed_ && rest_.is_object()) {  // a malformed payload still goes to the queue it names
-    auto it = rest_.find("queue");
-    if (it != rest_.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
+  const Payload* rest = rest_.get();
+  if (!well_formed_ && rest && rest->is_object()) {  // a malformed payload still goes to the queue it names
+    auto it = rest->find("queue");
+    if (it != rest->end() && it->is_string() && !it->get_ref<const std::string&>().empty())
       return it->get_ref<const std::string&>();
   }
   return "default";
 }
 
 const Payload* Job::find(std::string_view key) const {
-  if (!well_formed_ || !rest_.is_object()) return nullptr;
-  auto it = rest_.find(key);
-  return it == rest_.end() ? nullptr : &*it;
+  const Payload* rest = rest_.get();
+  if (!well_formed_ || !rest) return nullptr;
+  auto it = rest->find(key);
+  return it == rest->end() ? nullptr : &*it;
 }
 
 std::optional<double> Job::created_at() const {
@@ -104,12 +133,12 @@ std::optional<double> Job::enqueued_at() const {
 
 void Job::set_enqueued_at(double now) {
   if (!well_formed_) {
-    if (rest_.is_object()) rest_["enqueued_at"] = now;
+    if (Payload* rest = rest_.get(); rest && rest->is_object()) (*rest)["enqueued_at"] = now;
     return;
   }
   enqueued_at_ = now;
   has_enqueued_at_ = true;
-  if (rest_.is_object()) rest_.erase("enqueued_at");  // one of another type, now replaced
+  if (Payload* rest = rest_.get()) rest->erase("enqueued_at");  // one of another type, now replaced
 }
 
 JobInfo Job::info() const {
@@ -120,7 +149,8 @@ JobInfo Job::info() const {
   if (retry_count && retry_count->is_number_integer()) info.retry_count = retry_count->get<int>();
   info.enqueued_at = enqueued_at().value_or(0);
   info.created_at = created_at().value_or(0);
-  info.final_attempt = is_final_attempt(retry(), retry_count);
+  const std::optional<Payload> retry = this->retry();
+  info.final_attempt = is_final_attempt(retry ? &*retry : nullptr, retry_count);
   return info;
 }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,28 @@
 #include "taskmill/jobs/payload.hpp"
 
 namespace taskmill::jobs {
+
+// A JSON value kept on the heap, or none. A job is moved from its queue to a worker thread
+// several times and each moved-from shell is destroyed: a null pointer moves and dies for
+// nothing, where an inline JSON value, even null, costs an out-of-line destructor call each time.
+class HeapJson {
+ public:
+  HeapJson() = default;
+  explicit HeapJson(Payload value) : value_(std::make_unique<Payload>(std::move(value))) {}
+  HeapJson(const HeapJson& other) : value_(other.value_ ? std::make_unique<Payload>(*other.value_) : nullptr) {}
+  HeapJson& operator=(const HeapJson& other) {
+    if (this != &other) value_ = other.value_ ? std::make_unique<Payload>(*other.value_) : nullptr;
+    return *this;
+  }
+  HeapJson(HeapJson&&) noexcept = default;
+  HeapJson& operator=(HeapJson&&) noexcept = default;
+
+  const Payload* get() const { return value_.get(); }
+  Payload* get() { return value_.get(); }
+
+ private:
+  std::unique_ptr<Payload> value_;
+};
 
 class Job {
  public:
@@ -41,9 +64,9 @@ class Job {
   // The payload's queue, or "default" when it names none (also read from a malformed payload).
   std::string_view queue() const;
   // The args array; null when it is empty (or the job malformed).
-  const Payload* args() const { return args_.is_null() ? nullptr : &args_; }
-  // `retry` when it is a boolean or an integer; null otherwise.
-  const Payload* retry() const { return retry_.is_null() ? nullptr : &retry_; }
+  const Payload* args() const { return args_.get(); }
+  // `retry` when it is a boolean or an integer (Sidekiq's two forms); none otherwise.
+  std::optional<Payload> retry() const;
   // Any other key of the payload (retry_count, correlation_id, error fields...), or null.
   const Payload* find(std::string_view key) const;
   // created_at / enqueued_at as epoch seconds (see read_time), when present.
@@ -76,9 +99,12 @@ class Job {
   bool has_enqueued_at_ = false;
   double created_at_ = 0;
   double enqueued_at_ = 0;
-  Payload args_;   // null for an empty array (an empty array is still an allocation)
-  Payload retry_;  // a boolean or an integer; null when absent (another type stays in rest_)
-  Payload rest_;   // an object of every other key, or null; the whole payload when malformed
+  // `retry` as a boolean or an integer; absent or of another type (kept in rest_): Absent.
+  enum class Retry : std::uint8_t { Absent, False, True, Count };
+  Retry retry_ = Retry::Absent;
+  std::int64_t retry_limit_ = 0;  // the integer, when Count
+  HeapJson args_;  // none for an empty array
+  HeapJson rest_;  // an object of every other key, or none; the whole payload when malformed
 };
 
 }  // namespace taskmill::jobs
