@@ -1,6 +1,6 @@
 // MemoryBackend: the in-process backend (memory://). One mutex guards everything; fetchers wait
 // on a condition variable. Nothing is (de)serialized: queued payloads are kept as jobs::Job (their
-// fields taken apart, about 200 bytes each), the sets' payloads as parsed JSON.
+// fields taken apart, about 170 bytes each), the sets' payloads as parsed JSON.
 #pragma once
 
 #include <condition_variable>
