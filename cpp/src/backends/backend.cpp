@@ -41,12 +41,7 @@ std::string utc_day(double now) {
   return buf;
 }
 
-std::string queue_of(const Payload& job) {
-  auto it = job.is_object() ? job.find("queue") : job.end();
-  if (job.is_object() && it != job.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
-    return it->get<std::string>();
-  return "default";
-}
+std::string queue_of(const Payload& job) { return std::string(jobs::queue_name(job)); }
 
 namespace {
 struct Defaults {

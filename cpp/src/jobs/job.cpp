@@ -103,13 +103,10 @@ std::string Job::malformed_reason() const {
 
 std::string_view Job::queue() const {
   if (has_queue_) return text().substr(class_size_ + jid_size_);
+  // A malformed payload still goes to the queue it names (a well-formed one without `queue` has
+  // no such key among the others).
   const Payload* rest = rest_.get();
-  if (!well_formed_ && rest && rest->is_object()) {  // a malformed payload still goes to the queue it names
-    auto it = rest->find("queue");
-    if (it != rest->end() && it->is_string() && !it->get_ref<const std::string&>().empty())
-      return it->get_ref<const std::string&>();
-  }
-  return "default";
+  return !well_formed_ && rest ? queue_name(*rest) : "default";
 }
 
 const Payload* Job::find(std::string_view key) const {

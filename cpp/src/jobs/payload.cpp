@@ -147,6 +147,13 @@ std::string malformed_reason(const PayloadFields& f) {
   return {};
 }
 
+std::string_view queue_name(const Payload& p) {
+  if (p.is_object())
+    if (auto it = p.find("queue"); it != p.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
+      return it->get_ref<const std::string&>();
+  return "default";
+}
+
 std::string malformed_reason(const Payload& p) { return malformed_reason(scan_payload(p)); }
 
 Payload complete_payload(Payload raw, double now) {

@@ -40,8 +40,8 @@ Worker::Worker(backends::BackendPtr backend, WorkerOptions options, RetryHooks h
       if (const backends::Lease* job = slots_[i]->current) {
         std::string thread = std::to_string(i);
         thread.insert(0, 1, 't');  // (built in place: GCC 12 misreports "t" + to_string under -O3)
-        state.running.push_back({std::move(thread), job->queue, job->token.empty() ? job->job.to_payload().dump() : job->token,
-                                  slots_[i]->current_since});
+        std::string payload = job->token.empty() ? job->job.to_payload().dump() : job->token;
+        state.running.push_back({std::move(thread), job->queue, std::move(payload), slots_[i]->current_since});
       }
     }
     return state;

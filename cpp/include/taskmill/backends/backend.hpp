@@ -1,8 +1,9 @@
 // Backend: where jobs wait — queues, the scheduled / retry / dead sets, and the counters.
 //
 // The runtime speaks only this interface, so a Redis or SQLite backend slots in without touching
-// it. Every backend stores the same payload (jobs/payload.hpp); a leased one comes as a jobs::Job. A job fetched is *leased*: it is
-// off its queue but counted as in flight until acked, or requeued at the head of its queue.
+// it. Every backend stores the same payload (jobs/payload.hpp); a leased one comes as a jobs::Job.
+// A job fetched is *leased*: it is off its queue but counted as in flight until acked, or
+// requeued at the head of its queue.
 // Implementations are thread-safe: any thread may call any method.
 #pragma once
 

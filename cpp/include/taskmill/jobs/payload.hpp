@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -66,6 +67,10 @@ struct PayloadFields {
   const nlohmann::json* correlation_id = nullptr;  // set by an enqueuer running under Correlate
 };
 PayloadFields scan_payload(const Payload& payload);
+
+// The queue a payload names: its `queue` when a non-empty string, else "default" (a view into
+// the payload, or of a literal).
+std::string_view queue_name(const Payload& payload);
 
 // Why a payload cannot be run (empty when it can): not an object, no class, args not an array...
 std::string malformed_reason(const PayloadFields& fields);
