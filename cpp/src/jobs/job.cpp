@@ -140,15 +140,23 @@ void Job::set_enqueued_at(double now) {
 
 JobInfo Job::info() const {
   JobInfo info;
-  info.jid = std::string(jid());
-  info.queue = std::string(queue());
-  const Payload* retry_count = find("retry_count");
-  if (retry_count && retry_count->is_number_integer()) info.retry_count = retry_count->get<int>();
+  info.jid = jid();
+  info.queue = queue();
+  if (const Payload* count = find("retry_count"); count && count->is_number_integer()) info.retry_count = count->get<int>();
   info.enqueued_at = enqueued_at().value_or(0);
   info.created_at = created_at().value_or(0);
-  const std::optional<Payload> retry = this->retry();
-  info.final_attempt = is_final_attempt(retry ? &*retry : nullptr, retry_count);
+  info.final_attempt = is_final_attempt(max_retries(), info.retry_count);
   return info;
+}
+
+int Job::max_retries() const {
+  switch (retry_) {
+    case Retry::False: return max_retries_for(false);
+    case Retry::Count: return max_retries_for(retry_limit_);
+    case Retry::True:
+    case Retry::Absent: break;
+  }
+  return max_retries_for(true);  // `retry` absent (or of no type Sidekiq reads) is the default
 }
 
 }  // namespace taskmill::jobs

@@ -66,38 +66,37 @@ std::size_t backtrace_limit(const Payload& p) {
 }
 }  // namespace
 
-namespace {
-int max_retries_of(const nlohmann::json* retry) {
-  if (!retry || retry->is_null()) return kDefaultRetries;
-  if (retry->is_boolean()) return retry->get<bool>() ? kDefaultRetries : -1;
-  if (retry->is_number_integer()) return static_cast<int>(std::max<std::int64_t>(0, retry->get<std::int64_t>()));
-  return kDefaultRetries;
-}
-}  // namespace
+int max_retries_for(bool retry) { return retry ? kDefaultRetries : -1; }
 
-bool is_final_attempt(const nlohmann::json* retry, const nlohmann::json* retry_count) {
-  const int max = max_retries_of(retry);
-  const int next = retry_count && retry_count->is_number_integer() ? retry_count->get<int>() + 1 : 0;
+int max_retries_for(std::int64_t count) { return static_cast<int>(std::max<std::int64_t>(0, count)); }
+
+bool is_final_attempt(int max, std::optional<int> retry_count) {
+  const int next = retry_count ? *retry_count + 1 : 0;
   return max < 0 || next >= max;
 }
 
 int max_retries(const Payload& p) {
   auto it = p.find("retry");
   if (it == p.end() || it->is_null()) return kDefaultRetries;
-  if (it->is_boolean()) return it->get<bool>() ? kDefaultRetries : -1;
-  if (it->is_number_integer()) return static_cast<int>(std::max<std::int64_t>(0, it->get<std::int64_t>()));
+  if (it->is_boolean()) return max_retries_for(it->get<bool>());
+  if (it->is_number_integer()) return max_retries_for(it->get<std::int64_t>());
   return kDefaultRetries;
 }
 
-int next_retry_count(const Payload& p) {
+namespace {
+std::optional<int> retry_count_of(const Payload& p) {
   auto it = p.find("retry_count");
-  return it != p.end() && it->is_number_integer() ? it->get<int>() + 1 : 0;
+  if (it == p.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int>();
+}
+}  // namespace
+
+int next_retry_count(const Payload& p) {
+  const std::optional<int> count = retry_count_of(p);
+  return count ? *count + 1 : 0;
 }
 
-bool is_final_attempt(const Payload& p) {
-  const int max = max_retries(p);
-  return max < 0 || next_retry_count(p) >= max;
-}
+bool is_final_attempt(const Payload& p) { return is_final_attempt(max_retries(p), retry_count_of(p)); }
 
 double default_delay(int count) {
   thread_local std::mt19937 rng{std::random_device{}()};

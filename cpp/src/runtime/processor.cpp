@@ -29,21 +29,16 @@ RunRequest request_for(const jobs::Job& job, const JobInfo& info) {
 
 }  // namespace
 
-Prepared Processor::prepare(const jobs::Job& job) {
-  Prepared p;
-  if (job.malformed()) p.malformed = job.malformed_reason();
-  else p.info = job.info();
-  return p;
-}
-
 TaskSpecPtr Processor::resolve(const jobs::Job& job) {
   return job.malformed() ? nullptr : Registry::global().find(job.task_name());
 }
 
-Attempt Processor::attempt(const jobs::Job& job, const Prepared& prepared, const TaskSpecPtr& spec) {
+Attempt Processor::attempt(const jobs::Job& job, const TaskSpecPtr& spec) {
   Attempt a;
-  a.malformed = prepared.malformed;
-  if (!a.malformed.empty()) return a;
+  if (job.malformed()) {
+    a.malformed = job.malformed_reason();
+    return a;
+  }
   a.spec = spec.get();
   if (!a.spec) {
     a.failure = jobs::Failure{"UnknownTaskError",
@@ -53,7 +48,8 @@ Attempt Processor::attempt(const jobs::Job& job, const Prepared& prepared, const
     return a;
   }
   try {
-    a.result = Executor::run(spec, request_for(job, prepared.info));
+    const JobInfo info = job.info();  // (views of the job: it outlives the run)
+    a.result = Executor::run(spec, request_for(job, info));
     if (a.result->failed()) {
       a.failure = failure_of(*a.result);
       a.cause = a.result->cause;
@@ -80,10 +76,10 @@ bool Processor::finish(backends::Lease& lease, const Attempt& attempt) const {
 
 ResultPtr run_payload(const jobs::Payload& payload) {
   const jobs::Job job = jobs::Job::from_payload(payload);
-  const Prepared prepared = Processor::prepare(job);
-  if (!prepared.malformed.empty()) throw ArgumentError(prepared.malformed);
+  if (job.malformed()) throw ArgumentError(job.malformed_reason());
   TaskSpecPtr spec = Registry::global().get(job.task_name());
-  return Executor::run(spec, request_for(job, prepared.info));
+  const JobInfo info = job.info();
+  return Executor::run(spec, request_for(job, info));
 }
 
 }  // namespace taskmill::runtime

@@ -90,10 +90,8 @@ void Worker::thread_main(Slot& slot) {
   QueueOrder order(options_.queues, options_.weighted);
   // Buffers reused batch after batch: the hot loop allocates nothing of its own.
   std::vector<backends::Lease> batch, done;
-  std::vector<Prepared> prepared;
   batch.reserve(options_.max_batch);
   done.reserve(options_.max_batch);
-  prepared.reserve(options_.max_batch);
   const auto takers = static_cast<std::size_t>(options_.concurrency);
   while (!quiet_.load()) {
     batch.clear();
@@ -112,7 +110,7 @@ void Worker::thread_main(Slot& slot) {
       continue;
     }
     if (batch.empty()) steal(slot, batch);
-    if (!batch.empty()) run_batch(slot, batch, prepared, done);
+    if (!batch.empty()) run_batch(slot, batch, done);
   }
   if (host_) host_->thread_stopping();
   thread_exited();
@@ -145,15 +143,10 @@ void Worker::steal(const Slot& self, std::vector<backends::Lease>& out) {
   victim->pending.take_back(n, out);
 }
 
-void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vector<Prepared>& prepared,
-                       std::vector<backends::Lease>& done) {
-  // The jobs are read here, before any job runs: with a host (Python), what follows is done
-  // holding its lock, one thread at a time, while this part runs in parallel with the others.
-  prepared.clear();
-  for (const auto& lease : batch) prepared.push_back(Processor::prepare(lease.job));
+void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vector<backends::Lease>& done) {
   {
     std::lock_guard lock(slot.mutex);
-    for (std::size_t i = 0; i < batch.size(); ++i) slot.pending.push(std::move(batch[i]), std::move(prepared[i]));
+    for (auto& lease : batch) slot.pending.push(std::move(lease));
   }
   done.clear();
   // Counted per batch, not per job: a counter shared by the threads is a contended write.
@@ -168,12 +161,11 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
   std::string spec_name;
   std::vector<backends::Lease> unrecorded;  // failed jobs whose failure the backend did not take
   for (;;) {
-    Pending job;
-    backends::Lease& lease = job.lease;
+    backends::Lease lease;
     {
       std::lock_guard lock(slot.mutex);
       if (slot.pending.empty() || quiet_.load()) break;
-      slot.pending.take_front(job);
+      slot.pending.take_front(lease);
       slot.current = &lease;
       slot.current_since = static_cast<double>(coarse_epoch_ms()) / 1000.0;  // shown in whole seconds
     }
@@ -187,7 +179,7 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
       hold.reset();  // C++ jobs never hold the host's lock
     }
     // Destroyed at the end of this iteration, while the hold is kept: it may own Python objects.
-    Attempt attempt = Processor::attempt(lease.job, job.prepared, spec);
+    Attempt attempt = Processor::attempt(lease.job, spec);
     bool mine;
     {
       std::lock_guard lock(slot.mutex);

@@ -75,8 +75,11 @@ class Job {
 
   // Stamps the time the job entered its queue (a push, a retry or schedule coming due).
   void set_enqueued_at(double now);
-  // What the run sees of its job (self.job), final_attempt included.
+  // What the run sees of its job (self.job), final_attempt included. Its jid and queue are views
+  // of this job: valid while it lives and is not moved.
   JobInfo info() const;
+  // The retries `retry` allows, as the retry policy counts them (-1 for false).
+  int max_retries() const;
 
  private:
   // Class, then jid, then queue, side by side: in the job itself when they fit (a jid is 24

@@ -3,6 +3,7 @@
 // runtime's job_retry applies it (retry set, dead set, hooks).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,8 +43,11 @@ struct RetryDecision {
 int max_retries(const Payload& payload);
 // Whether a failure of the attempt about to run ends the job (self.job.final_attempt).
 bool is_final_attempt(const Payload& payload);
-// The same from a job's `retry` and `retry_count` fields (null when absent).
-bool is_final_attempt(const nlohmann::json* retry, const nlohmann::json* retry_count);
+// The retries a `retry` of true allows (Sidekiq's 25), and those a count allows (-1 for false).
+int max_retries_for(bool retry);
+int max_retries_for(std::int64_t count);
+// The same rule from a job's own fields: `max` from max_retries_for, `retry_count` as read.
+bool is_final_attempt(int max, std::optional<int> retry_count);
 // Sidekiq's default delay before retry `count`: count**4 + 15 + rand(10) * (count + 1) seconds.
 double default_delay(int count);
 

@@ -2,16 +2,14 @@
 // rebuild its inputs from `args`, run it through the executor strictly (a failed result or an
 // exception is a failure), and hand failures to job_retry.
 //
-// Split in three. prepare reads the job and needs no host: the worker prepares a whole batch
-// before it takes the host's lock (the GIL) for its Python jobs. attempt runs the job. finish
-// comes after the worker has checked the job is still its own: a job abandoned at shutdown was
-// requeued and must not also be retried.
+// Split in three. resolve finds the task (the worker reuses it across a batch's jobs of one task).
+// attempt runs the job. finish comes after the worker has checked the job is still its own: a job
+// abandoned at shutdown was requeued and must not also be retried.
 #pragma once
 
 #include <optional>
 
 #include "taskmill/backends/backend.hpp"
-#include "taskmill/core/job_info.hpp"
 #include "taskmill/core/result.hpp"
 #include "taskmill/jobs/job.hpp"
 #include "taskmill/jobs/payload.hpp"
@@ -27,22 +25,14 @@ struct Attempt {
   ResultPtr result;                       // null when the task never ran
 };
 
-// What a leased job says beyond its fields, worked out once before the batch runs.
-struct Prepared {
-  std::string malformed;  // why the payload cannot be run; empty when it can
-  JobInfo info;           // the run's job info (meaningful when not malformed)
-};
-
 class Processor {
  public:
   explicit Processor(const JobRetry& retry) : retry_(retry) {}
 
-  // Whether the job is malformed, and its job info. Never throws.
-  static Prepared prepare(const jobs::Job& job);
   // The task the job names, or null (unknown task or malformed payload). No side effect.
   static TaskSpecPtr resolve(const jobs::Job& job);
   // Runs the job once with `spec` (from resolve; kept alive by the caller). Never throws.
-  static Attempt attempt(const jobs::Job& job, const Prepared& prepared, const TaskSpecPtr& spec);
+  static Attempt attempt(const jobs::Job& job, const TaskSpecPtr& spec);
   // Records a failed attempt: retry set, dead set or dropped. Returns whether it failed.
   bool finish(backends::Lease& lease, const Attempt& attempt) const;
 

@@ -75,8 +75,7 @@ class Worker {
   };
 
   void thread_main(Slot& slot);
-  void run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vector<Prepared>& prepared,
-                 std::vector<backends::Lease>& done);
+  void run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vector<backends::Lease>& done);
   // Whether another thread holds fetched jobs it has not started.
   bool backlog_elsewhere(const Slot& self);
   // Moves half (rounded up) of the unstarted jobs of the thread with the most to `out`: a thread
