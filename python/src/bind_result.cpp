@@ -62,8 +62,8 @@ py::object reason_of(const Result& r) { return r.reason.empty() ? py::object(py:
 py::dict to_dict(const Result& r) {
   py::dict d;
   d["task"] = r.task_name();
-  d["task_id"] = r.task_id;
-  d["chain_id"] = r.chain_id;
+  d["task_id"] = r.task_id.str();
+  d["chain_id"] = r.chain_id.str();
   d["index"] = r.index;
   d["state"] = std::string(to_string(r.state));
   d["status"] = std::string(to_string(r.status));
@@ -143,8 +143,8 @@ PyGetSetDef getters[] = {
     {"cause", get<&cause_of>, nullptr, "The exception that failed the run, or None.", nullptr},
     {"task", get<&task_class>, nullptr, "The task class that ran.", nullptr},
     {"task_name", get<[](const Result& r) { return r.task_name(); }>, nullptr, "The task's registered name.", nullptr},
-    {"task_id", get<[](const Result& r) { return r.task_id; }>, nullptr, "This run's UUIDv7.", nullptr},
-    {"chain_id", get<[](const Result& r) { return r.chain_id; }>, nullptr, "The root run's task_id.", nullptr},
+    {"task_id", get<[](const Result& r) { return r.task_id.str(); }>, nullptr, "This run's UUIDv7.", nullptr},
+    {"chain_id", get<[](const Result& r) { return r.chain_id.str(); }>, nullptr, "The root run's task_id.", nullptr},
     {"index", get<[](const Result& r) { return r.index; }>, nullptr, "Position in the chain, the root at 0.", nullptr},
     {"runtime_ms", get<[](const Result& r) { return r.runtime_ms; }>, nullptr, "Wall time of the run.", nullptr},
     {"retries", get<[](const Result& r) { return r.retries; }>, nullptr, "In-task retries of work.", nullptr},

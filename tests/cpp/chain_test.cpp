@@ -69,7 +69,7 @@ TEST(Chain, ThreadsKeepTheirOwnChains) {
         ChainRoot::sink = &nested;
         auto root = Executor::run(Registry::global().get("chain.Root"), {});
         std::lock_guard lock(mutex);
-        chain_ids.insert(root->chain_id);
+        chain_ids.insert(root->chain_id.str());
         for (const auto& r : nested)
           if (r->chain_id != root->chain_id || r->index < 1 || r->index > 2) ++mismatches;
       }

@@ -46,8 +46,8 @@ TEST(Executor, SuccessWritesContextAndResultFields) {
   EXPECT_FALSE(result->bad());
   EXPECT_EQ(result->context->get("sum"), Value(5));
   EXPECT_EQ(result->index, 0);
-  EXPECT_EQ(result->task_id.size(), 36u);
-  EXPECT_EQ(result->task_id[14], '7');  // UUID version 7
+  EXPECT_EQ(result->task_id.view().size(), 36u);
+  EXPECT_EQ(result->task_id.view()[14], '7');  // UUID version 7
   EXPECT_EQ(result->chain_id, result->task_id);  // a chain is named after its root
   EXPECT_GE(result->runtime_ms, 0.0);
   EXPECT_EQ(result->task_name(), "test.Add");

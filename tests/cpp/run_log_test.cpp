@@ -64,7 +64,7 @@ TEST_F(RunLog, JsonLineHasTheSpecFields) {
     EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_EQ(j["level"], "error");
   EXPECT_EQ(j["task"], "log.Logged");
-  EXPECT_EQ(j["task_id"], result->task_id);
+  EXPECT_EQ(j["task_id"], result->task_id.str());
   EXPECT_EQ(j["status"], "failed");
   EXPECT_EQ(j["reason"], "went wrong");
   EXPECT_EQ(j["metadata"]["code"], 7);

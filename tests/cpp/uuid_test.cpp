@@ -20,7 +20,7 @@ std::int64_t epoch_ms_now() {
 
 TEST(Uuid7, VersionVariantAndTimestamp) {
   const std::int64_t before = epoch_ms_now();
-  const std::string id = new_uuid7();
+  const std::string id = new_uuid7().str();
   const std::int64_t after = epoch_ms_now();
   ASSERT_EQ(id.size(), 36u);
   EXPECT_EQ(id[8], '-');
@@ -42,6 +42,19 @@ TEST(Uuid7, CoarseClockTracksTheWallClock) {
 
 TEST(Uuid7, ManyIdsAreDistinct) {
   std::set<std::string> ids;
-  for (int i = 0; i < 100000; ++i) ids.insert(new_uuid7());
+  for (int i = 0; i < 100000; ++i) ids.insert(new_uuid7().str());
   EXPECT_EQ(ids.size(), 100000u);
+}
+
+TEST(Uuid, HeldInlineReadsAsItsTextAndComparesByIt) {
+  const Uuid none;
+  EXPECT_TRUE(none.empty());
+  EXPECT_EQ(none.view(), "");
+  const Uuid id = new_uuid7();
+  EXPECT_FALSE(id.empty());
+  const Uuid copy = id;
+  EXPECT_EQ(copy, id);
+  EXPECT_EQ(copy.view(), id.str());
+  EXPECT_NE(new_uuid7(), id);
+  EXPECT_NE(none, id);
 }

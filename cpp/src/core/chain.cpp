@@ -8,7 +8,7 @@ namespace {
 thread_local ChainScope* t_root = nullptr;
 }  // namespace
 
-ChainScope::ChainScope(const std::string& root_id) {
+ChainScope::ChainScope(const Uuid& root_id) {
   if (t_root == nullptr) {
     id_ = &root_id;
     t_root = this;

@@ -57,7 +57,7 @@ Middleware correlate() {
       const Value* given = run.context().find("correlation_id");
       if (given && given->is_string()) id = given->as_string();
     }
-    if (id.empty()) id = new_uuid7();
+    if (id.empty()) id = new_uuid7().str();
     run.result().metadata.insert_or_assign("correlation_id", Value(std::move(id)));
     next();
   };

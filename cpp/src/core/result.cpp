@@ -26,8 +26,8 @@ const std::string& Result::task_name() const {
 nlohmann::json Result::to_json() const {
   nlohmann::json j;
   j["task"] = task_name();
-  j["task_id"] = task_id;
-  j["chain_id"] = chain_id;
+  j["task_id"] = task_id.str();
+  j["chain_id"] = chain_id.str();
   j["index"] = index;
   j["state"] = std::string(to_string(state));
   j["status"] = std::string(to_string(status));
@@ -37,10 +37,10 @@ nlohmann::json Result::to_json() const {
   j["retries"] = retries;
   if (cause) j["cause"] = cause->reason();
   if (auto origin = caused_failure(); origin && origin.get() != this) {
-    j["caused_failure"] = {{"task", origin->task_name()}, {"task_id", origin->task_id}, {"index", origin->index}};
+    j["caused_failure"] = {{"task", origin->task_name()}, {"task_id", origin->task_id.str()}, {"index", origin->index}};
   }
   if (thrown_from) {
-    j["threw_failure"] = {{"task", thrown_from->task_name()}, {"task_id", thrown_from->task_id}, {"index", thrown_from->index}};
+    j["threw_failure"] = {{"task", thrown_from->task_name()}, {"task_id", thrown_from->task_id.str()}, {"index", thrown_from->index}};
   }
   return j;
 }

@@ -56,7 +56,7 @@ void put_hex(char* out, std::uint64_t word, int bytes) {
 
 }  // namespace
 
-std::string new_uuid7() {
+Uuid new_uuid7() {
   // One generator per thread: no lock on the hot path, and no state shared between threads.
   thread_local FastRandom rng;
   // The tick-resolution clock: ids stay time-ordered to within a few milliseconds (the random bits
@@ -67,14 +67,15 @@ std::string new_uuid7() {
   // 48 bits of time, 4 of version (7), 12 random, 2 of variant (10), 62 random.
   const std::uint64_t hi = (ms << 16) | 0x7000u | (r1 & 0x0fffu);
   const std::uint64_t lo = (r2 & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
-  std::string out(36, '-');
+  std::array<char, Uuid::kSize> out;
+  out.fill('-');
   char* p = out.data();
   put_hex(p, hi >> 32, 4);
   put_hex(p + 9, (hi >> 16) & 0xffff, 2);
   put_hex(p + 14, hi & 0xffff, 2);
   put_hex(p + 19, lo >> 48, 2);
   put_hex(p + 24, lo & 0xffffffffffffULL, 6);
-  return out;
+  return Uuid(out);
 }
 
 }  // namespace taskmill

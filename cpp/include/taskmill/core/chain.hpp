@@ -3,7 +3,7 @@
 // A chain is named after its root: its id is the root run's task id (one id fewer to make per run).
 #pragma once
 
-#include <string>
+#include "taskmill/core/uuid.hpp"
 
 namespace taskmill {
 
@@ -11,18 +11,18 @@ class ChainScope {
  public:
   // Joins the thread's current chain, or starts a new one named `root_id` (this run is then its
   // root). `root_id` must outlive the scope: the executor passes the run's own task id.
-  explicit ChainScope(const std::string& root_id);
+  explicit ChainScope(const Uuid& root_id);
   ~ChainScope();
   ChainScope(const ChainScope&) = delete;
   ChainScope& operator=(const ChainScope&) = delete;
 
-  const std::string& chain_id() const { return *root_->id_; }
+  const Uuid& chain_id() const { return *root_->id_; }
   int index() const { return index_; }
   bool is_root() const { return root_ == this; }
 
  private:
   ChainScope* root_ = nullptr;  // the scope of the chain's root run (this one when root)
-  const std::string* id_ = nullptr;  // set on the root only
+  const Uuid* id_ = nullptr;    // set on the root only
   int next_index_ = 0;          // used on the root only
   int index_ = 0;
 };

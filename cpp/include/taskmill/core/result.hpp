@@ -11,6 +11,7 @@
 #include "taskmill/core/context.hpp"
 #include "taskmill/core/error_cause.hpp"
 #include "taskmill/core/status.hpp"
+#include "taskmill/core/uuid.hpp"
 #include "taskmill/core/value.hpp"
 
 namespace taskmill {
@@ -20,8 +21,8 @@ struct TaskSpec;
 class Result : public std::enable_shared_from_this<Result> {
  public:
   std::shared_ptr<const TaskSpec> task;
-  std::string task_id;   // UUIDv7 of this run
-  std::string chain_id;  // UUIDv7 shared by the runs of one chain
+  Uuid task_id;          // UUIDv7 of this run
+  Uuid chain_id;         // UUIDv7 shared by the runs of one chain
   int index = 0;         // position in the chain, the root at 0
   Status status = Status::Success;
   State state = State::Complete;
