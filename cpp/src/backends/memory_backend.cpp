@@ -49,7 +49,9 @@ void MemoryBackend::fetch(std::span<const std::string> queues, std::size_t max, 
       Queue& q = it->second;
       const std::size_t n = fair_share(q.jobs.size(), max, takers);
       for (std::size_t i = 0; i < n; ++i) {
-        out.push_back(Lease{name, q.jobs.pop_front(), {}});
+        Lease& lease = out.emplace_back();  // the job moves once, straight into its lease
+        lease.queue = name;
+        q.jobs.pop_front_into(lease.job);
       }
       q.leased += n;
       return true;
