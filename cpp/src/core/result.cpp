@@ -40,7 +40,8 @@ nlohmann::json Result::to_json() const {
     j["caused_failure"] = {{"task", origin->task_name()}, {"task_id", origin->task_id.str()}, {"index", origin->index}};
   }
   if (thrown_from) {
-    j["threw_failure"] = {{"task", thrown_from->task_name()}, {"task_id", thrown_from->task_id.str()}, {"index", thrown_from->index}};
+    j["threw_failure"] = {
+        {"task", thrown_from->task_name()}, {"task_id", thrown_from->task_id.str()}, {"index", thrown_from->index}};
   }
   return j;
 }

@@ -142,7 +142,8 @@ JobInfo Job::info() const {
   JobInfo info;
   info.jid = jid();
   info.queue = queue();
-  if (const Payload* count = find("retry_count"); count && count->is_number_integer()) info.retry_count = count->get<int>();
+  if (const Payload* count = find("retry_count"); count && count->is_number_integer())
+    info.retry_count = count->get<int>();
   info.enqueued_at = enqueued_at().value_or(0);
   info.created_at = created_at().value_or(0);
   info.final_attempt = is_final_attempt(max_retries(), info.retry_count);

@@ -40,6 +40,7 @@ class Task {
  protected:
   const Value& attribute(std::string_view name) const { return run_->attribute(name); }
   Context& context() { return run_->context(); }
+  // The background job this run is for (null under execute); valid during the run only.
   const JobInfo* job() const { return run_->job(); }
   [[noreturn]] void fail(std::string reason = {}, Value::Dict metadata = {}) {
     run_->halt(Status::Failed, std::move(reason), std::move(metadata));
