@@ -5,13 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <ctime>
+#include <chrono>
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
 
 #include "taskmill/backends/memory_backend.hpp"
+#include "taskmill/core/utc_time.hpp"
 #ifdef TASKMILL_WITH_REDIS
 #include "taskmill/backends/redis_backend.hpp"
 #endif
@@ -33,12 +33,9 @@ std::size_t fair_share(std::size_t waiting, std::size_t max, std::size_t takers)
 }
 
 std::string utc_day(double now) {
-  const auto secs = static_cast<std::time_t>(now);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  return buf;
+  const auto since_epoch = std::chrono::duration_cast<std::chrono::system_clock::duration>(
+      std::chrono::duration<double>(now));
+  return utc_date(std::chrono::system_clock::time_point(since_epoch));
 }
 
 std::string queue_of(const Payload& job) { return std::string(jobs::queue_name(job)); }

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
-#include <ctime>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -12,20 +11,12 @@
 
 #include "taskmill/core/run.hpp"
 #include "taskmill/core/task.hpp"
+#include "taskmill/core/utc_time.hpp"
 #include "taskmill/core/uuid.hpp"
 
 namespace taskmill::middlewares {
 
 namespace {
-
-std::string iso_utc(std::chrono::system_clock::time_point t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-}
 
 // "2", "0.5", "1.25": seconds as a user wrote them.
 std::string seconds_text(double s) { return fmt::format("{}", s); }

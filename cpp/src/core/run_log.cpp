@@ -1,8 +1,7 @@
 #include "taskmill/core/run_log.hpp"
 
 #include <chrono>
-#include <cstdio>
-#include <ctime>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -10,39 +9,45 @@
 
 #include "json_text.hpp"
 #include "taskmill/core/task_spec.hpp"
+#include "taskmill/core/utc_time.hpp"
 
 namespace taskmill {
 
 namespace {
-
-// ISO 8601 UTC with milliseconds, e.g. 2026-12-04T09:30:00.123Z.
-std::string utc_timestamp() {
-  const auto now = std::chrono::system_clock::now();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
-}
 
 LogLevel level_of(const Result& r) { return r.failed() ? LogLevel::Error : LogLevel::Info; }
 
 // Writes the fields one at a time into one string: a JSON object, or `key=value` pairs where a
 // string stays bare when unambiguous and is JSON-quoted when it holds spaces, quotes or '=' (or
 // is empty). Values other than strings are written as JSON in both formats.
+//
+// Keys are the line's own names (plain ASCII), written as they are. So are values the line makes
+// itself (timestamp, ids, level, state, status): `word` writes those without the escaping scan.
 class LineWriter {
  public:
   explicit LineWriter(LogFormat format) : json_(format == LogFormat::Json) {
     out_.reserve(384);
-    if (json_) out_ += '{';
+    if (json_) out_.push_back('{');
   }
   void string(std::string_view key, std::string_view value) {
     begin(key);
     if (!json_ && bare(value)) out_.append(value);
     else json_text::append_string(out_, value);
+  }
+  // A value with nothing to escape and no space: bare in the line format, quoted as is in JSON.
+  void word(std::string_view key, std::string_view value) {
+    if (value.empty()) return string(key, value);  // quoted, even in the line format
+    begin(key);
+    quote();
+    out_.append(value);
+    quote();
+  }
+  void timestamp(std::string_view key) {
+    begin(key);
+    quote();
+    char text[kIsoUtcRoom];
+    out_.append(std::string_view(text, write_iso_utc(text, std::chrono::system_clock::now())));
+    quote();
   }
   void number(std::string_view key, std::int64_t value) {
     begin(key);
@@ -56,28 +61,42 @@ class LineWriter {
     begin(key);
     out_.append(text);
   }
-  std::string finish() {
-    if (json_) out_ += '}';
-    return std::move(out_);
+  // The finished line; valid until the writer is destroyed.
+  std::string_view finish() {
+    if (json_) out_.push_back('}');
+    return std::string_view(out_.data(), out_.size());
   }
 
  private:
+  // The key and its punctuation, appended in one step (a step costs more than the few bytes).
   void begin(std::string_view key) {
+    char text[kMaxKey + 4];
+    std::size_t n = 0;
     if (json_) {
-      if (out_.size() > 1) out_ += ',';
-      json_text::append_string(out_, key);
-      out_ += ':';
-    } else {
-      if (!out_.empty()) out_ += ' ';
-      out_.append(key);
-      out_ += '=';
+      if (!first_) text[n++] = ',';
+      text[n++] = '"';
+    } else if (!first_) {
+      text[n++] = ' ';
     }
+    key = key.substr(0, kMaxKey);
+    std::memcpy(text + n, key.data(), key.size());
+    n += key.size();
+    if (json_) text[n++] = '"';
+    text[n++] = json_ ? ':' : '=';
+    out_.append(text, n);
+    first_ = false;
+  }
+  void quote() {
+    if (json_) out_.push_back('"');
   }
   static bool bare(std::string_view text) {
     return !text.empty() && text.find_first_of(" \"=\t\n") == std::string_view::npos;
   }
 
+  static constexpr std::size_t kMaxKey = 28;  // the longest key here is 11 characters
+
   bool json_;
+  bool first_ = true;
   std::string out_;
 };
 
@@ -87,19 +106,17 @@ std::string metadata_json(const Value::Dict& metadata) {
   return Value(metadata).to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-}  // namespace
-
-std::string format_run_line(const Result& r, const JobInfo* job, LogFormat format) {
-  LineWriter w(format);
-  w.string("timestamp", utc_timestamp());
-  w.string("level", to_string(level_of(r)));
+// The line for `r` into `w`.
+void write_run_line(LineWriter& w, const Result& r, const JobInfo* job) {
+  w.timestamp("timestamp");
+  w.word("level", to_string(level_of(r)));
   w.number("pid", static_cast<std::int64_t>(::getpid()));
   w.number("index", static_cast<std::int64_t>(r.index));
-  w.string("chain_id", r.chain_id);
+  w.word("chain_id", r.chain_id);
   w.string("task", r.task_name());
-  w.string("task_id", r.task_id);
-  w.string("state", to_string(r.state));
-  w.string("status", to_string(r.status));
+  w.word("task_id", r.task_id);
+  w.word("state", to_string(r.state));
+  w.word("status", to_string(r.status));
   if (r.reason.empty()) w.json("reason", "null");
   else w.string("reason", r.reason);
   w.json("metadata", metadata_json(r.metadata));
@@ -111,7 +128,14 @@ std::string format_run_line(const Result& r, const JobInfo* job, LogFormat forma
     if (job->retry_count) w.number("retry_count", static_cast<std::int64_t>(*job->retry_count));
     else w.json("retry_count", "null");
   }
-  return w.finish();
+}
+
+}  // namespace
+
+std::string format_run_line(const Result& r, const JobInfo* job, LogFormat format) {
+  LineWriter w(format);
+  write_run_line(w, r, job);
+  return std::string(w.finish());
 }
 
 void log_run(const Result& result, const JobInfo* job) {
@@ -119,8 +143,10 @@ void log_run(const Result& result, const JobInfo* job) {
   const LogLevel level = level_of(result);
   if (!config.log_enabled(level)) return;
   const auto logger = config.logger();
-  const std::string line = format_run_line(result, job, config.log_format());
-  logger->log(level == LogLevel::Error ? spdlog::level::err : spdlog::level::info, line);
+  // Written straight from the writer's buffer: a line needs no string of its own.
+  LineWriter w(config.log_format());
+  write_run_line(w, result, job);
+  logger->log(level == LogLevel::Error ? spdlog::level::err : spdlog::level::info, w.finish());
 }
 
 }  // namespace taskmill
