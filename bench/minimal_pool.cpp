@@ -1,10 +1,13 @@
 // The floor for bench/inprocess.py: the least a thread pool can do per job — a mutex-guarded
 // deque of std::function, two threads popping under a condition variable, a no-op per job.
-// Usage: minimal_pool <jobs> <threads>; prints the drain rate in jobs/s.
+// Usage: minimal_pool <jobs> <threads>; prints the drain rate in jobs/s, then the cores the drain
+// used (process CPU time over wall time): about 2 when the threads ran in parallel, about 1 when
+// the OS ran them on one core, taking turns.
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -35,6 +38,8 @@ int main(int argc, char** argv) {
         job();
       }
     });
+  timespec cpu_start{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu_start);
   const auto start = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mutex);
@@ -43,6 +48,10 @@ int main(int argc, char** argv) {
   cv.notify_all();
   for (auto& t : pool) t.join();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("%.0f\n", static_cast<double>(jobs) / seconds);
+  timespec cpu_end{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu_end);
+  const double cpu = static_cast<double>(cpu_end.tv_sec - cpu_start.tv_sec) +
+                     static_cast<double>(cpu_end.tv_nsec - cpu_start.tv_nsec) / 1e9;
+  std::printf("%.0f %.2f\n", static_cast<double>(jobs) / seconds, cpu / seconds);
   return 0;
 }
