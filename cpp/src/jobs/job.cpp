@@ -142,8 +142,7 @@ JobInfo Job::info() const {
   JobInfo info;
   info.jid = jid();
   info.queue = queue();
-  if (const Payload* count = find("retry_count"); count && count->is_number_integer())
-    info.retry_count = count->get<int>();
+  info.retry_count = read_retry_count(find("retry_count"));
   info.enqueued_at = enqueued_at().value_or(0);
   info.created_at = created_at().value_or(0);
   info.final_attempt = is_final_attempt(max_retries(), info.retry_count);

@@ -70,10 +70,22 @@ int max_retries_for(bool retry) { return retry ? kDefaultRetries : -1; }
 
 int max_retries_for(std::int64_t count) { return static_cast<int>(std::max<std::int64_t>(0, count)); }
 
-bool is_final_attempt(int max, std::optional<int> retry_count) {
-  const int next = retry_count ? *retry_count + 1 : 0;
-  return max < 0 || next >= max;
+std::optional<int> read_retry_count(const nlohmann::json* field) {
+  if (!field || !field->is_number_integer()) return std::nullopt;
+  return field->get<int>();
 }
+
+namespace {
+// The retry_count the next failure records: 0 for the first.
+int next_after(std::optional<int> retry_count) { return retry_count ? *retry_count + 1 : 0; }
+
+std::optional<int> retry_count_of(const Payload& p) {
+  auto it = p.find("retry_count");
+  return read_retry_count(it == p.end() ? nullptr : &*it);
+}
+}  // namespace
+
+bool is_final_attempt(int max, std::optional<int> retry_count) { return max < 0 || next_after(retry_count) >= max; }
 
 int max_retries(const Payload& p) {
   auto it = p.find("retry");
@@ -83,18 +95,7 @@ int max_retries(const Payload& p) {
   return kDefaultRetries;
 }
 
-namespace {
-std::optional<int> retry_count_of(const Payload& p) {
-  auto it = p.find("retry_count");
-  if (it == p.end() || !it->is_number_integer()) return std::nullopt;
-  return it->get<int>();
-}
-}  // namespace
-
-int next_retry_count(const Payload& p) {
-  const std::optional<int> count = retry_count_of(p);
-  return count ? *count + 1 : 0;
-}
+int next_retry_count(const Payload& p) { return next_after(retry_count_of(p)); }
 
 bool is_final_attempt(const Payload& p) { return is_final_attempt(max_retries(p), retry_count_of(p)); }
 

@@ -46,6 +46,8 @@ bool is_final_attempt(const Payload& payload);
 // The retries a `retry` of true allows (Sidekiq's 25), and those a count allows (-1 for false).
 int max_retries_for(bool retry);
 int max_retries_for(std::int64_t count);
+// A `retry_count` field as the policy reads it: an integer, or none (absent, or of another type).
+std::optional<int> read_retry_count(const nlohmann::json* field);
 // The same rule from a job's own fields: `max` from max_retries_for, `retry_count` as read.
 bool is_final_attempt(int max, std::optional<int> retry_count);
 // Sidekiq's default delay before retry `count`: count**4 + 15 + rand(10) * (count + 1) seconds.
