@@ -126,11 +126,7 @@ PayloadFields scan_payload(const Payload& p) {
     else if (k == std::string_view("args")) f.args = v;
     else if (k == std::string_view("jid")) f.jid = v;
     else if (k == std::string_view("queue")) f.queue = v;
-    else if (k == std::string_view("retry")) f.retry = v;
     else if (k == std::string_view("retry_count")) f.retry_count = v;
-    else if (k == std::string_view("enqueued_at")) f.enqueued_at = v;
-    else if (k == std::string_view("created_at")) f.created_at = v;
-    else if (k == std::string_view("correlation_id")) f.correlation_id = v;
   }
   return f;
 }

@@ -52,19 +52,15 @@ Payload build_payload(const TaskSpec& spec, const std::vector<Value>& args, cons
 // Throws ArgumentError on a payload that is not usable.
 Payload complete_payload(Payload raw, double now);
 
-// The fields a worker reads, found in one pass over the payload (taking a payload apart into a
-// jobs::Job starts here). Pointers into the payload, null when absent.
+// The fields that decide whether a payload can run, found in one pass over it (taking a payload
+// apart into a jobs::Job starts here). Pointers into the payload, null when absent.
 struct PayloadFields {
   bool is_object = false;
   const nlohmann::json* cls = nullptr;
   const nlohmann::json* args = nullptr;
   const nlohmann::json* jid = nullptr;
   const nlohmann::json* queue = nullptr;
-  const nlohmann::json* retry = nullptr;
   const nlohmann::json* retry_count = nullptr;
-  const nlohmann::json* enqueued_at = nullptr;
-  const nlohmann::json* created_at = nullptr;
-  const nlohmann::json* correlation_id = nullptr;  // set by an enqueuer running under Correlate
 };
 PayloadFields scan_payload(const Payload& payload);
 
