@@ -35,7 +35,7 @@ std::size_t sequence_length(std::string_view s, std::size_t i) {
 
 void append_string(std::string& out, std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
-  out.push_back('"');
+  out += '"';
   std::size_t i = 0;
   while (i < s.size()) {
     // Printable ASCII needing no escape is copied a run at a time: most text is all of it.
@@ -46,7 +46,7 @@ void append_string(std::string& out, std::string_view s) {
       ++run;
     }
     if (run > i) {
-      out.append(s.substr(i, run - i));
+      out.append(s.data() + i, run - i);
       i = run;
       if (i == s.size()) break;
     }
@@ -54,7 +54,7 @@ void append_string(std::string& out, std::string_view s) {
     if (c >= 0x80) {
       const std::size_t n = sequence_length(s, i);
       if (n == 0) {
-        out.append("\xEF\xBF\xBD");  // U+FFFD for each byte that starts no well-formed sequence
+        out += "\xEF\xBF\xBD";  // U+FFFD for each byte that starts no well-formed sequence
         ++i;
       } else {
         out.append(s.substr(i, n));
@@ -63,37 +63,37 @@ void append_string(std::string& out, std::string_view s) {
       continue;
     }
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
       default:
         if (c < 0x20) {
-          out.append("\\u00");
-          out.push_back(hex[c >> 4]);
-          out.push_back(hex[c & 0xF]);
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 0xF];
         } else {
-          out.push_back(static_cast<char>(c));
+          out += static_cast<char>(c);
         }
     }
     ++i;
   }
-  out.push_back('"');
+  out += '"';
 }
 
 void append_number(std::string& out, double v) {
   if (!std::isfinite(v)) {
-    out.append("null");
+    out += "null";
     return;
   }
   char buf[32];
   const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   const std::string_view text(buf, static_cast<std::size_t>(end - buf));
   out.append(text);
-  if (ec == std::errc() && text.find_first_of(".eE") == std::string_view::npos) out.append(".0");
+  if (ec == std::errc() && text.find_first_of(".eE") == std::string_view::npos) out += ".0";
 }
 
 void append_number(std::string& out, std::int64_t v) {
