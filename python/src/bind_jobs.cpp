@@ -65,11 +65,7 @@ backends::BackendPtr backend_for(const py::object& url) {
   return url.is_none() ? backends::default_backend() : backends::open_backend(url.cast<std::string>());
 }
 
-Payload to_payload(py::handle obj) {
-  Value v = to_value_deep(obj);
-  if (!v.is_dict()) throw py::type_error("a payload must be a dict with str keys and JSON values");
-  return v.to_json();
-}
+Payload to_payload(py::handle obj) { return jobs::payload_from(to_arg_value(obj)); }
 
 py::object from_payload(const Payload& p) { return to_py(Value::from_json(p)); }
 

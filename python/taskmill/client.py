@@ -8,6 +8,7 @@ job is run or recorded instead of pushed.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from typing import TYPE_CHECKING, Any, Iterable
 
 from taskmill import _core
@@ -25,13 +26,21 @@ def _spec_of(task: type[Task]) -> _core.TaskSpec:
     return spec
 
 
+def _finite(seconds: float, call: str) -> float:
+    # NaN compares false with every time and inf never comes due: both would silently change
+    # what the caller asked for.
+    if not math.isfinite(seconds):
+        raise ValueError(f"{call}: the time must be a finite number of seconds, not {seconds}")
+    return seconds
+
+
 def _epoch(at: Any) -> float:
     if isinstance(at, _dt.datetime):
         if at.tzinfo is None:
             at = at.astimezone()  # naive: local time, as datetime.timestamp() reads it
         return at.timestamp()
     if isinstance(at, (int, float)) and not isinstance(at, bool):
-        return float(at)
+        return _finite(float(at), "perform_at")
     raise TypeError(f"perform_at takes a datetime or epoch seconds, not {type(at).__name__}")
 
 
@@ -39,7 +48,7 @@ def _seconds(delay: Any) -> float:
     if isinstance(delay, _dt.timedelta):
         return delay.total_seconds()
     if isinstance(delay, (int, float)) and not isinstance(delay, bool):
-        return float(delay)
+        return _finite(float(delay), "perform_in")
     raise TypeError(f"perform_in takes seconds or a timedelta, not {type(delay).__name__}")
 
 

@@ -2,6 +2,7 @@
 // memory backend's queues and sets.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <regex>
 
 #include "taskmill/backends/memory_backend.hpp"
@@ -67,6 +68,39 @@ TEST(Payload, JsonCheckNamesTaskArgumentPathAndType) {
     EXPECT_NE(m.find(R"(args[2]["when"][1])"), std::string::npos) << m;
     EXPECT_NE(m.find("date"), std::string::npos) << m;
   }
+}
+
+// JSON has no NaN or Infinity (the encoder would write null), and an int is 64-bit.
+TEST(Payload, JsonCheckRefusesNonFiniteFloats) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  const auto message = [](const std::vector<Value>& args) -> std::string {
+    try {
+      check_json_args(charge(), args);
+    } catch (const ArgumentError& e) {
+      return e.what();
+    }
+    return "(accepted)";
+  };
+  EXPECT_NE(message({Value(nan)}).find("args[0] is the float nan"), std::string::npos) << message({Value(nan)});
+  const std::vector<Value> nested{Value(1), Value("n"), Value(Value::List{Value(1.5), Value(-inf)})};
+  EXPECT_NE(message(nested).find("'extra'"), std::string::npos) << message(nested);
+  EXPECT_NE(message(nested).find("args[2][1] is the float -inf"), std::string::npos) << message(nested);
+  EXPECT_EQ(message({Value(1), Value("n"), Value(1e308)}), "(accepted)");
+}
+
+TEST(Payload, PayloadFromAValueNamesWhatJsonCannotCarry) {
+  const Value ok(Value::Dict{{"class", Value("X")}, {"args", Value(Value::List{Value(1)})}});
+  EXPECT_EQ(payload_from(ok)["args"][0], 1);
+  const Value bad(Value::Dict{{"class", Value("X")},
+                              {"args", Value(Value::List{Value(std::numeric_limits<double>::infinity())})}});
+  try {
+    payload_from(bad);
+    FAIL() << "expected ArgumentError";
+  } catch (const ArgumentError& e) {
+    EXPECT_NE(std::string(e.what()).find(R"(payload["args"][0] is the float inf)"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(payload_from(Value(Value::List{})), ArgumentError);
 }
 
 TEST(Payload, ReadsSecondsAndMilliseconds) {
@@ -155,6 +189,22 @@ TEST(Client, PerformVariantsReachTheBackend) {
   EXPECT_EQ(backend->pending(names({"billing"})), 4u);
   backend->ack(leases);
   EXPECT_EQ(backend->pending(names({"billing"})), 0u);
+}
+
+// A NaN time compares false with every other and an infinite one never comes due: both are
+// refused, and nothing is enqueued.
+TEST(Client, NonFiniteTimesAreRefused) {
+  auto backend = std::make_shared<MemoryBackend>();
+  Client client(backend);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_THROW(client.perform_at(nan, charge(), {Value(1)}), std::invalid_argument);
+  EXPECT_THROW(client.perform_at(inf, charge(), {Value(1)}), std::invalid_argument);
+  EXPECT_THROW(client.perform_in(nan, charge(), {Value(1)}), std::invalid_argument);
+  EXPECT_THROW(client.perform_in(-inf, charge(), {Value(1)}), std::invalid_argument);
+  EXPECT_THROW(client.push({{"class", "X"}, {"args", nlohmann::json::array()}, {"at", inf}}), std::invalid_argument);
+  const auto s = backend->stats(now_seconds());
+  EXPECT_EQ(s.enqueued + s.scheduled, 0u);
 }
 
 // Correlate: a job enqueued during a run carries the run's correlation id, and Correlate in the

@@ -86,6 +86,33 @@ def test_non_json_argument_names_task_argument_path_and_type(backend):
     assert tm.stats()["enqueued"] == 0
 
 
+@pytest.mark.parametrize("value, what", [(float("nan"), "the float nan"), (float("-inf"), "the float -inf"),
+                                         (2**64, "an int beyond the 64-bit range")])
+def test_values_json_cannot_carry_are_refused_not_changed(backend, value, what):
+    # Encoded as they are, NaN and Infinity would become null and a big int would not fit.
+    with pytest.raises(TypeError, match=re.escape(f"'note' is not JSON-native: args[2][\"x\"][0] is {what}")):
+        ClientCharge.perform_async(1, note={"x": [value]})
+    with pytest.raises(TypeError, match=re.escape(f'payload["args"][0] is {what}')):
+        tm.push({"class": "ClientCharge", "args": [value]})
+    assert tm.stats()["enqueued"] == 0
+
+
+@pytest.mark.parametrize("call", ["perform_in", "perform_at"])
+@pytest.mark.parametrize("when", [float("nan"), float("inf")])
+def test_times_that_are_not_finite_are_refused(backend, call, when):
+    # A NaN time compares false with every time and an infinite one never comes due.
+    with pytest.raises(ValueError, match=f"{call}: the time must be a finite number of seconds, not {when}"):
+        getattr(ClientCharge, call)(when, 1)
+    with pytest.raises(ValueError, match=f"{call}: the time must be a finite number"):
+        getattr(ClientCharge.set(queue="other"), call)(when, 1)
+    with tm.testing.fake(), pytest.raises(ValueError, match="finite"):
+        getattr(ClientCharge, call)(when, 1)
+    with pytest.raises(TypeError, match=re.escape('payload["at"] is the float')):
+        tm.push({"class": "ClientCharge", "args": [1], "at": when})
+    s = tm.stats()
+    assert s["enqueued"] == 0 and s["scheduled"] == 0
+
+
 def test_bad_call_shapes_raise_type_error(backend):
     with pytest.raises(TypeError, match="positional"):
         ClientCharge.perform_async(1, 2, "x", 4)

@@ -1,8 +1,24 @@
 #include "taskmill/jobs/client.hpp"
 
+#include <cmath>
+#include <stdexcept>
+
 #include "taskmill/core/halt.hpp"
 
 namespace taskmill::jobs {
+
+namespace {
+
+// A NaN time would compare false with every other and an infinite one would never come due:
+// either would change silently what the caller asked for.
+double finite_time(double at, const char* call) {
+  if (!std::isfinite(at))
+    throw std::invalid_argument(std::string(call) + ": the time must be a finite number of seconds, not " +
+                                (std::isnan(at) ? "nan" : at > 0 ? "inf" : "-inf"));
+  return at;
+}
+
+}  // namespace
 
 Payload Client::prepare(const TaskSpec& spec, std::vector<Value> args, Value::Dict kwargs, const JobOptions& options,
                         double now) const {
@@ -21,6 +37,7 @@ std::string Client::perform_async(const TaskSpec& spec, std::vector<Value> args,
 
 std::string Client::perform_at(double at, const TaskSpec& spec, std::vector<Value> args, Value::Dict kwargs,
                                const JobOptions& options) const {
+  finite_time(at, "perform_at");
   const double now = now_seconds();
   Payload p = prepare(spec, std::move(args), std::move(kwargs), options, now);
   std::string jid = p["jid"].get<std::string>();
@@ -34,7 +51,8 @@ std::string Client::perform_at(double at, const TaskSpec& spec, std::vector<Valu
 
 std::string Client::perform_in(double seconds, const TaskSpec& spec, std::vector<Value> args, Value::Dict kwargs,
                                const JobOptions& options) const {
-  return perform_at(now_seconds() + seconds, spec, std::move(args), std::move(kwargs), options);
+  return perform_at(now_seconds() + finite_time(seconds, "perform_in"), spec, std::move(args), std::move(kwargs),
+                   options);
 }
 
 std::vector<std::string> Client::perform_bulk(const TaskSpec& spec, const std::vector<std::vector<Value>>& args_list,
@@ -58,6 +76,7 @@ std::string Client::push(Payload raw) const {
   if (raw.is_object() && raw.contains("at")) {
     at = read_time(raw["at"]);
     if (!at) throw ArgumentError("push(): 'at' must be epoch seconds");
+    finite_time(*at, "push(): 'at'");
     raw.erase("at");
   }
   Payload p = complete_payload(std::move(raw), now);

@@ -1,6 +1,7 @@
 #include "taskmill/jobs/payload.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <random>
 
 #include "taskmill/core/halt.hpp"
@@ -54,14 +55,25 @@ std::vector<Value> positional_args(const TaskSpec& spec, std::vector<Value> args
 
 namespace {
 
-// The path and type of the first non-JSON value inside `v`, if any.
-std::optional<std::pair<std::string, std::string>> first_non_json(const Value& v, const std::string& path) {
+// Where the first value inside `v` that JSON cannot carry is, and what it is.
+struct NonJson {
+  std::string path;
+  std::string what;  // "of type 'set'", "the float nan", ...
+};
+
+std::optional<NonJson> first_non_json(const Value& v, const std::string& path) {
   switch (v.kind()) {
     case Value::Kind::Null:
     case Value::Kind::Bool:
     case Value::Kind::Int:
-    case Value::Kind::Float:
     case Value::Kind::String: return std::nullopt;
+    case Value::Kind::Float: {
+      // JSON has no NaN or Infinity: the encoder would write null, silently changing the value.
+      const double d = v.as_float();
+      if (std::isfinite(d)) return std::nullopt;
+      return NonJson{path, std::string("the float ") + (std::isnan(d) ? "nan" : d > 0 ? "inf" : "-inf") +
+                               ", which JSON cannot represent"};
+    }
     case Value::Kind::List: {
       const auto& l = v.as_list();
       for (std::size_t i = 0; i < l.size(); ++i)
@@ -72,7 +84,14 @@ std::optional<std::pair<std::string, std::string>> first_non_json(const Value& v
       for (const auto& [k, item] : v.as_dict())
         if (auto bad = first_non_json(item, path + "[\"" + k + "\"]")) return bad;
       return std::nullopt;
-    default: return std::make_pair(path, v.type_name());
+    default: {
+      const std::string type = v.type_name();
+      // An int reaches here only when it does not fit 64 bits, a dict only when a key is not a str
+      // (the binding keeps both as Python objects).
+      if (type == "int") return NonJson{path, "an int beyond the 64-bit range"};
+      if (type == "dict") return NonJson{path, "a dict with a key that is not a str"};
+      return NonJson{path, "of type '" + type + "'"};
+    }
   }
 }
 
@@ -82,11 +101,18 @@ void check_json_args(const TaskSpec& spec, const std::vector<Value>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (auto bad = first_non_json(args[i], "args[" + std::to_string(i) + "]")) {
       const std::string attr = i < spec.attributes.size() ? spec.attributes[i].name : "?";
-      throw ArgumentError(spec.name + ": argument '" + attr + "' is not JSON-native: " + bad->first + " is of type '" +
-                          bad->second + "' (job arguments must be str, int, float, bool, None, list or dict with "
-                          "str keys)");
+      throw ArgumentError(spec.name + ": argument '" + attr + "' is not JSON-native: " + bad->path + " is " +
+                          bad->what + " (job arguments must be str, int (64-bit), finite float, bool, None, list "
+                          "or dict with str keys)");
     }
   }
+}
+
+Payload payload_from(const Value& v) {
+  if (auto bad = first_non_json(v, "payload"))
+    throw ArgumentError("the payload is not JSON: " + bad->path + " is " + bad->what);
+  if (!v.is_dict()) throw ArgumentError("a payload must be a dict with str keys, not " + v.type_name());
+  return v.to_json();
 }
 
 Payload build_payload(const TaskSpec& spec, const std::vector<Value>& args, const JobOptions& options, double now) {

@@ -43,6 +43,10 @@ std::vector<Value> positional_args(const TaskSpec& spec, std::vector<Value> args
 // that is not JSON-native (str, int, float, bool, None, list, dict with str keys).
 void check_json_args(const TaskSpec& spec, const std::vector<Value>& args);
 
+// A payload from a dict Value (tm.push from Python). Throws ArgumentError naming the path and
+// type of the first value JSON cannot carry (a NaN would otherwise be written as null).
+Payload payload_from(const Value& v);
+
 // A new payload for `spec` with `args` (already positional and checked). enqueued_at is left
 // to the push (absent for scheduled jobs).
 Payload build_payload(const TaskSpec& spec, const std::vector<Value>& args, const JobOptions& options, double now);
