@@ -149,6 +149,8 @@ class Worker:
 
     @staticmethod
     def _wait(call: Any, timeout: float | None) -> bool:
+        if timeout is not None and not timeout >= 0:  # (NaN fails the comparison too)
+            raise ValueError(f"timeout must be a number of seconds >= 0, not {timeout!r}")
         # Short native waits with the GIL released; between them Python can raise KeyboardInterrupt.
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:

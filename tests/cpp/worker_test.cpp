@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <future>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -345,4 +346,58 @@ TEST_F(WorkerTest, BatchDefaultsToTheBackendsChoice) {
   auto o = options(1);
   o.max_batch = 5;
   EXPECT_EQ(Worker(backend, o).options().max_batch, 5u);
+}
+
+// Waits given as NaN or negative seconds are refused with the option's name, before anything
+// changes; a wait longer than the clock can count means no deadline (not an overflow).
+TEST_F(WorkerTest, BadWaitsAreRefusedAndLongOnesMeanNoDeadline) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto refused = [&](WorkerOptions o) -> std::string {
+    try {
+      Worker w(backend, std::move(o));
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+    return "(accepted)";
+  };
+  WorkerOptions nan_timeout = options(1);
+  nan_timeout.shutdown_timeout = nan;
+  EXPECT_EQ(refused(nan_timeout), "timeout must be a number of seconds >= 0, not nan");
+  WorkerOptions negative_timeout = options(1);
+  negative_timeout.shutdown_timeout = -1;
+  EXPECT_EQ(refused(negative_timeout), "timeout must be a number of seconds >= 0, not -1");
+  WorkerOptions no_poll = options(1);
+  no_poll.poll_interval = 0;
+  EXPECT_NE(refused(no_poll).find("poll_interval"), std::string::npos);
+
+  client.perform_async(spec_of("worker_test.Count"), {Value(1)});
+  Worker w(backend, options(1));
+  EXPECT_THROW(w.wait_idle(nan), std::invalid_argument);
+  w.start();
+  EXPECT_TRUE(w.wait_idle(1e300));
+  EXPECT_THROW(w.stop(-2.0), std::invalid_argument);
+  EXPECT_FALSE(w.stopping() || w.quieted());  // the refused stop changed nothing
+  w.stop(std::numeric_limits<double>::infinity());
+  EXPECT_TRUE(w.join(1e300));
+  EXPECT_EQ(journal.ids.size(), 1u);
+}
+
+// A retry_in hook answering an infinite or NaN delay is reported and the default delay used:
+// the job neither stays in the retry set for ever nor runs again at once.
+TEST_F(WorkerTest, ANonFiniteRetryDelayFallsBackToTheDefault) {
+  RetryHooks hooks;
+  hooks.retry_in = [](const TaskSpec&, int, const jobs::Failure&, const ErrorCausePtr&) {
+    return jobs::RetryIn{jobs::RetryIn::Kind::Seconds, std::numeric_limits<double>::infinity()};
+  };
+  client.perform_async(spec_of("worker_test.Fails"), {});
+  Worker w(backend, options(1), hooks);
+  w.start();
+  while (backend->size(JobSet::Retry) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  w.stop();
+  w.join();
+  const auto retries = backend->list(JobSet::Retry);
+  ASSERT_EQ(retries.size(), 1u);
+  const double delay = retries[0].score - jobs::now_seconds();
+  EXPECT_GT(delay, 10.0);  // the default for a first retry: 15 + rand(10) seconds
+  EXPECT_LT(delay, 30.0);
 }

@@ -50,7 +50,8 @@ class Picky(tm.Task, queue="w", retry=3):
 
     @classmethod
     def retry_in(cls, count: int, exc: BaseException | None):
-        return {"kill": "kill", "discard": "discard", "bad": "soon"}.get(str(exc), 0.001)
+        answers = {"kill": "kill", "discard": "discard", "bad": "soon", "inf": float("inf"), "nan": float("nan")}
+        return answers.get(str(exc), 0.001)
 
     def work(self) -> None:
         raise RuntimeError(self.mode)
@@ -146,12 +147,13 @@ def test_retry_in_kill_and_discard(backend):
     assert tm.retry_set().size() == 0
 
 
-def test_retry_in_returning_nonsense_falls_back_to_the_default_delay(backend):
-    Picky.perform_async("bad")
+@pytest.mark.parametrize("answer", ["bad", "inf", "nan"])  # inf would never come due, nan run at once
+def test_retry_in_returning_nonsense_falls_back_to_the_default_delay(backend, answer):
+    Picky.perform_async(answer)
     with worker() as w:
         assert wait_for(lambda: tm.retry_set().size() == 1)
     (job,) = tm.retry_set()
-    assert job.score - time.time() > 10  # Sidekiq's formula: at least 15 s for retry 0
+    assert 10 < job.score - time.time() < 30  # Sidekiq's formula: 15 + rand(10) s for retry 0
 
 
 def test_death_handlers_and_dead_set_cap(backend):
@@ -462,6 +464,25 @@ def test_correlate_carries_the_id_into_jobs_enqueued_during_a_run(backend, tmp_p
 def test_max_batch_must_be_a_positive_int(backend: str, bad: object) -> None:
     with pytest.raises(ValueError, match=r"max_batch must be an int >= 1 .*" + repr(bad).replace(".", r"\.")):
         tm.Worker(max_batch=bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", [float("nan"), -1.0])
+def test_waits_must_be_seconds_at_least_zero(backend: str, bad: float) -> None:
+    message = r"timeout must be a number of seconds >= 0, not " + ("nan" if bad != bad else "-1")
+    with pytest.raises(ValueError, match=message):
+        tm.Worker(timeout=bad)
+    Record.perform_async("x")  # a job waits: an unchecked NaN wait_idle would spin for ever
+    w = tm.Worker(["w"], 1)
+    with pytest.raises(ValueError, match=message):
+        w.wait_idle(bad)
+    with pytest.raises(ValueError, match=message):
+        w.join(bad)
+    w.start()
+    with pytest.raises(ValueError, match=message):
+        w.stop(bad)
+    assert w.running and w.wait_idle(10)  # the refused stop changed nothing
+    w.stop()
+    assert w.join(10)
 
 
 def test_a_batch_of_one_still_drains_everything(backend: str) -> None:

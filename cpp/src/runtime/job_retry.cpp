@@ -1,6 +1,8 @@
 #include "taskmill/runtime/job_retry.hpp"
 
+#include <cmath>
 #include <mutex>
+#include <stdexcept>
 
 #include "taskmill/runtime/runtime_log.hpp"
 
@@ -50,7 +52,15 @@ jobs::RetryAction JobRetry::handle(Payload payload, const TaskSpec* spec, const 
   const double now = jobs::now_seconds();
   jobs::RetryIn retry_in;
   if (spec && hooks_.retry_in && jobs::max_retries(payload) >= 0) {
-    guarded_hook("retry_in", [&] { retry_in = hooks_.retry_in(*spec, jobs::next_retry_count(payload), failure, cause); });
+    guarded_hook("retry_in", [&] {
+      const jobs::RetryIn answer = hooks_.retry_in(*spec, jobs::next_retry_count(payload), failure, cause);
+      // An infinite delay would leave the job in the retry set for ever, a NaN one would run it
+      // at once: neither is what the hook meant, so it is reported and the default delay used.
+      if (answer.kind == jobs::RetryIn::Kind::Seconds && !std::isfinite(answer.seconds))
+        throw std::invalid_argument(spec->name + ".retry_in returned " + (std::isnan(answer.seconds) ? "nan" : "inf") +
+                                    " seconds; expected a finite number (the default delay is used)");
+      retry_in = answer;
+    });
   }
   const jobs::RetryDecision d = jobs::decide_retry(payload, failure, retry_in, now);
   switch (d.action) {

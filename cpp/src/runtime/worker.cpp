@@ -1,6 +1,10 @@
 #include "taskmill/runtime/worker.hpp"
 
+#include <cmath>
 #include <iterator>
+#include <sstream>
+#include <stdexcept>
+#include <string>
 
 #include "taskmill/core/coarse_clock.hpp"
 #include "taskmill/runtime/runtime_log.hpp"
@@ -12,21 +16,42 @@ namespace {
 // The worker whose thread this is, so stop() from inside a job does not wait for itself.
 thread_local const Worker* t_worker = nullptr;
 
+// A wait that is NaN or negative is a caller's mistake, not a zero: say so instead of guessing.
+double checked_seconds(double seconds, const char* name) {
+  if (!(seconds >= 0)) {  // (NaN fails the comparison too)
+    std::ostringstream message;
+    message << name << " must be a number of seconds >= 0, not " << seconds;
+    throw std::invalid_argument(message.str());
+  }
+  return seconds;
+}
+
 using Clock = std::chrono::steady_clock;
-Clock::time_point deadline_after(std::optional<double> seconds) {
+// A wait longer than the clock can count (infinity included) has no deadline.
+Clock::time_point deadline_after(std::optional<double> seconds, const char* name) {
   if (!seconds) return Clock::time_point::max();
-  return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*seconds));
+  const std::chrono::duration<double> wait(checked_seconds(*seconds, name));
+  const auto now = Clock::now();
+  if (wait >= Clock::time_point::max() - now) return Clock::time_point::max();
+  return now + std::chrono::duration_cast<Clock::duration>(wait);
+}
+
+WorkerOptions validated(WorkerOptions options) {
+  if (options.concurrency < 1) throw std::invalid_argument("concurrency must be at least 1");
+  if (options.queues.empty()) throw std::invalid_argument("a worker needs at least one queue");
+  checked_seconds(options.shutdown_timeout, "timeout");
+  if (checked_seconds(options.poll_interval, "poll_interval") == 0 || std::isinf(options.poll_interval))
+    throw std::invalid_argument("poll_interval must be a finite number of seconds > 0");
+  return options;
 }
 }  // namespace
 
 Worker::Worker(backends::BackendPtr backend, WorkerOptions options, RetryHooks hooks, std::shared_ptr<ThreadHost> host)
     : backend_(std::move(backend)),
-      options_(std::move(options)),
+      options_(validated(std::move(options))),
       retry_(*backend_, std::move(hooks)),
       host_(std::move(host)),
       scheduler_(backend_, options_.poll_interval) {
-  if (options_.concurrency < 1) throw std::invalid_argument("concurrency must be at least 1");
-  if (options_.queues.empty()) throw std::invalid_argument("a worker needs at least one queue");
   if (options_.max_batch == 0) options_.max_batch = backend_->default_batch();
   scheduler_.set_process_state([this] {
     backends::ProcessState state;
@@ -256,12 +281,13 @@ void Worker::quiet() {
 }
 
 void Worker::stop(std::optional<double> timeout) {
+  const double wait = checked_seconds(timeout.value_or(options_.shutdown_timeout), "timeout");  // before any change
   quiet_ = true;
   stopping_ = true;
   backend_->wake();
   if (!started_ || t_worker == this) return;  // from inside one of our jobs: signal only
   scheduler_.stop();
-  const auto deadline = deadline_after(timeout.value_or(options_.shutdown_timeout));
+  const auto deadline = deadline_after(wait, "timeout");
   std::unique_lock lock(state_mutex_);
   if (!changed_.wait_until(lock, deadline, [&] { return live_threads_.load() == 0; })) {
     lock.unlock();
@@ -287,9 +313,10 @@ void Worker::abandon_unfinished() {
 
 bool Worker::join(std::optional<double> timeout) {
   if (t_worker == this) throw std::logic_error("join() called from inside one of this worker's jobs");
+  const auto deadline = deadline_after(timeout, "timeout");
   {
     std::unique_lock lock(state_mutex_);
-    if (!changed_.wait_until(lock, deadline_after(timeout), [&] { return live_threads_.load() == 0; })) return false;
+    if (!changed_.wait_until(lock, deadline, [&] { return live_threads_.load() == 0; })) return false;
   }
   std::lock_guard lock(start_mutex_);
   for (auto& t : threads_)
@@ -299,7 +326,7 @@ bool Worker::join(std::optional<double> timeout) {
 }
 
 bool Worker::wait_idle(std::optional<double> timeout) {
-  const auto deadline = deadline_after(timeout);
+  const auto deadline = deadline_after(timeout, "timeout");
   const std::vector<std::string> names = QueueOrder(options_.queues, false).names();
   std::unique_lock lock(state_mutex_);
   for (;;) {
