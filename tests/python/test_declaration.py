@@ -87,6 +87,10 @@ def test_bad_options_are_rejected():
         class BadRetry(tm.Task, retry="often"):
             def work(self) -> None:
                 pass
+    with pytest.raises(TypeError, match=r"BadTags: option 'tags\[1\]' must be a non-empty str, not int 7"):
+        class BadTags(tm.Task, tags=["ok", 7]):
+            def work(self) -> None:
+                pass
     with pytest.raises(TypeError, match=r"unknown class option\(s\) colour"):
         class BadOption(tm.Task, colour="red"):
             def work(self) -> None:

@@ -42,7 +42,9 @@ TaskOptions parse_task_options(const std::string& task, const Value::Dict& given
     } else if (key == "tags") {
       if (!v.is_list()) bad_option(task, key, "a list of str", v);
       out.tags.clear();
-      for (const auto& t : v.as_list()) out.tags.push_back(need_name(task, "tags", t));
+      const auto& tags = v.as_list();
+      for (std::size_t i = 0; i < tags.size(); ++i)
+        out.tags.push_back(need_name(task, "tags[" + std::to_string(i) + "]", tags[i]));
     } else if (key == "breakpoints") {
       if (!v.is_list()) bad_option(task, key, "a list of statuses (\"failed\", \"skipped\")", v);
       out.breakpoints.clear();
