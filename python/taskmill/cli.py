@@ -60,8 +60,15 @@ def _banner(args: argparse.Namespace, url: str) -> str:
             "  signals   TERM/INT stop, TSTP quiet, TTIN thread dump")
 
 
+def _new_worker(args: argparse.Namespace) -> tm.Worker:
+    try:
+        return tm.Worker(queues=args.queue or ["default"], concurrency=args.concurrency, timeout=args.timeout)
+    except (TypeError, ValueError) as exc:  # a bad -q weight or --timeout: say so, no traceback
+        raise SystemExit(f"taskmill worker: {exc}") from None
+
+
 def _run_one_worker(args: argparse.Namespace) -> None:
-    worker = tm.Worker(queues=args.queue or ["default"], concurrency=args.concurrency, timeout=args.timeout)
+    worker = _new_worker(args)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTSTP, lambda *_: worker.quiet())
         signal.signal(signal.SIGTTIN, lambda *_: faulthandler.dump_traceback(all_threads=True))
@@ -75,6 +82,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
                          "not memory://, which lives inside one process")
     _import_modules(args.require or [])
     _configure(url)  # in the parent too: a wrong URL or Redis down stops here, before any fork
+    _new_worker(args)  # and so do bad options (it starts no thread)
     print(_banner(args, url), flush=True)
     if args.processes <= 1:
         _run_one_worker(args)

@@ -32,7 +32,10 @@ def _parse_queues(queues: Sequence[Any]) -> tuple[list[tuple[str, int]], bool]:
             name, weight = q, 1
             if "," in q:
                 name, _, w = q.partition(",")
-                weight, weighted = int(w), True
+                try:
+                    weight, weighted = int(w), True
+                except ValueError:
+                    raise ValueError(f"queue {name!r}: weight must be an int >= 1, not {w!r}") from None
         elif isinstance(q, tuple) and len(q) == 2:
             name, weight = q
             weighted = True

@@ -75,6 +75,11 @@ def test_worker_command_errors_are_clear(tmp_path):
     assert bad_backend.returncode != 0 and "the port must be a number" in bad_backend.stderr
     nothing = taskmill("dead", "delete", "--backend", "memory://")
     assert nothing.returncode != 0 and "name job ids, or --all" in nothing.stderr
+    for options, message in [(["-q", "mail,x"], "queue 'mail': weight must be an int >= 1, not 'x'"),
+                             (["--timeout", "nan"], "timeout must be a number of seconds >= 0, not nan")]:
+        bad = taskmill("worker", *options, "--backend", "memory://")
+        assert bad.returncode != 0 and f"taskmill worker: {message}" in bad.stderr, bad.stderr
+        assert "Traceback" not in bad.stderr
 
 
 PID_TASKS = textwrap.dedent("""
