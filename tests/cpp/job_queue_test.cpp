@@ -1,4 +1,4 @@
-// JobQueue: the FIFO of the memory backend and of a worker thread's pending jobs, a ring of slots.
+// JobQueue: the FIFO of the memory backend's queues, a ring of slots.
 #include <memory>
 #include <vector>
 
@@ -45,21 +45,6 @@ TEST(JobQueue, RequeuedJobsGoInFrontInTheOrderGiven) {
   q.clear();
   EXPECT_TRUE(q.empty());
   EXPECT_EQ(q.size(), 0u);
-}
-
-TEST(JobQueue, TakeBackHandsOverTheNewestInOrder) {
-  JobQueue<jobs::Payload> q;
-  for (int i = 0; i < 5; ++i) q.push_back(job(i));
-  EXPECT_EQ(q.pop_front()["jid"], 0);
-  std::vector<int> taken;
-  q.take_back(2, [&](jobs::Payload&& p) { taken.push_back(p["jid"].get<int>()); });
-  EXPECT_EQ(taken, (std::vector<int>{3, 4}));
-  EXPECT_EQ(q.size(), 2u);
-  q.take_back(2, [&](jobs::Payload&& p) { taken.push_back(p["jid"].get<int>()); });
-  EXPECT_EQ(taken, (std::vector<int>{3, 4, 1, 2}));
-  EXPECT_TRUE(q.empty());
-  q.push_back(job(7));  // usable again, from the start of its storage
-  EXPECT_EQ(q.pop_front()["jid"], 7);
 }
 
 TEST(JobQueue, GrowsWhileWrappedAroundKeepingTheOrder) {

@@ -36,6 +36,20 @@ Clock::time_point deadline_after(std::optional<double> seconds, const char* name
   return now + std::chrono::duration_cast<Clock::duration>(wait);
 }
 
+// Removes the elements at `indices` (ascending) from `v`, keeping the others' order.
+void drop_indices(std::vector<backends::Lease>& v, const std::vector<std::size_t>& indices) {
+  std::size_t kept = 0, next_drop = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (next_drop < indices.size() && indices[next_drop] == i) {
+      ++next_drop;
+      continue;
+    }
+    if (kept != i) v[kept] = std::move(v[i]);
+    ++kept;
+  }
+  v.erase(v.begin() + static_cast<std::ptrdiff_t>(kept), v.end());
+}
+
 WorkerOptions validated(WorkerOptions options) {
   if (options.concurrency < 1) throw std::invalid_argument("concurrency must be at least 1");
   if (options.queues.empty()) throw std::invalid_argument("a worker needs at least one queue");
@@ -114,9 +128,8 @@ void Worker::thread_main(Slot& slot) {
   if (host_) host_->thread_started();
   QueueOrder order(options_.queues, options_.weighted);
   // Buffers reused batch after batch: the hot loop allocates nothing of its own.
-  std::vector<backends::Lease> batch, done;
+  std::vector<backends::Lease> batch;
   batch.reserve(options_.max_batch);
-  done.reserve(options_.max_batch);
   const auto takers = static_cast<std::size_t>(options_.concurrency);
   while (!quiet_.load()) {
     batch.clear();
@@ -135,7 +148,7 @@ void Worker::thread_main(Slot& slot) {
       continue;
     }
     if (batch.empty()) steal(slot, batch);
-    if (!batch.empty()) run_batch(slot, batch, done);
+    if (!batch.empty()) run_batch(slot, batch);
   }
   if (host_) host_->thread_stopping();
   thread_exited();
@@ -168,12 +181,11 @@ void Worker::steal(const Slot& self, std::vector<backends::Lease>& out) {
   victim->pending.take_back(n, out);
 }
 
-void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vector<backends::Lease>& done) {
+void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch) {
   {
     std::lock_guard lock(slot.mutex);
-    for (auto& lease : batch) slot.pending.push(std::move(lease));
+    slot.pending.adopt(batch);  // `batch` is now the spare storage, empty
   }
-  done.clear();
   // Counted per batch, not per job: a counter shared by the threads is a contended write.
   busy_.fetch_add(1);
   std::int64_t processed = 0, failed = 0;
@@ -184,16 +196,18 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
   // registry's lock (shared by every thread) per job.
   TaskSpecPtr spec;
   std::string spec_name;
-  std::vector<backends::Lease> unrecorded;  // failed jobs whose failure the backend did not take
-  for (;;) {
-    backends::Lease lease;
+  std::vector<std::size_t> not_acked;          // started jobs to leave out of the ack (by index)
+  std::vector<backends::Lease> unrecorded;     // failed jobs whose failure the backend did not take
+  for (std::size_t index = 0;; ++index) {
+    backends::Lease* started = nullptr;
     {
       std::lock_guard lock(slot.mutex);
       if (slot.pending.empty() || quiet_.load()) break;
-      slot.pending.take_front(lease);
-      slot.current = &lease;
+      started = &slot.pending.start_next();
+      slot.current = started;
       slot.current_since = static_cast<double>(coarse_epoch_ms()) / 1000.0;  // shown in whole seconds
     }
+    backends::Lease& lease = *started;
     if (!(spec && !lease.job.malformed() && lease.job.task_name() == spec_name)) {
       spec = Processor::resolve(lease.job);
       spec_name = spec ? spec->name : std::string();
@@ -212,30 +226,25 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
       slot.current = nullptr;
       slot.abandoned = false;
     }
-    if (mine) {
-      bool job_failed = false;
-      bool recorded = true;
-      try {
-        job_failed = processor.finish(lease, attempt);
-      } catch (const std::exception& e) {
-        // The failure could not be written to the retry or dead set (the backend is down): the
-        // job goes back to its queue instead of being acked, so it is run again, not lost.
-        log_runtime(LogLevel::Error, std::string("taskmill worker: could not record a failed job, requeueing it: ") +
-                                         e.what());
-        job_failed = true;
-        recorded = false;
-      }
-      retried |= job_failed;
-      ++processed;
-      failed += job_failed ? 1 : 0;
-      if (recorded) {
-        // Kept whole, job included: freeing it (memory the enqueuing thread allocated) is done
-        // after the batch, not here where it would hold the GIL.
-        done.push_back(std::move(lease));
-      } else {
-        unrecorded.push_back(std::move(lease));
-      }
+    if (!mine) {  // stop() put it back on its queue already
+      not_acked.push_back(index);
+      continue;
     }
+    bool job_failed = false;
+    try {
+      job_failed = processor.finish(lease, attempt);
+    } catch (const std::exception& e) {
+      // The failure could not be written to the retry or dead set (the backend is down): the job
+      // goes back to its queue instead of being acked, so it is run again, not lost.
+      log_runtime(LogLevel::Error, std::string("taskmill worker: could not record a failed job, requeueing it: ") +
+                                       e.what());
+      job_failed = true;
+      not_acked.push_back(index);
+      unrecorded.push_back(std::move(lease));
+    }
+    retried |= job_failed;
+    ++processed;
+    failed += job_failed ? 1 : 0;
   }
   hold.reset();
   busy_.fetch_sub(1);
@@ -243,16 +252,20 @@ void Worker::run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vec
   {
     std::lock_guard lock(slot.mutex);
     slot.pending.drain(unstarted);
+    slot.pending.release(batch);  // `batch`: the jobs this thread started, kept whole until acked
   }
+  if (!not_acked.empty()) drop_indices(batch, not_acked);
   std::move(unrecorded.begin(), unrecorded.end(), std::back_inserter(unstarted));
   try {
     if (!unstarted.empty()) backend_->requeue(std::move(unstarted));
-    backend_->ack(done);
+    backend_->ack(batch);
     backend_->record(processed, failed, jobs::now_seconds());
   } catch (const std::exception& e) {
     log_runtime(LogLevel::Error, std::string("taskmill worker: ack failed: ") + e.what());
   }
-  done.clear();  // the jobs are freed here, with no host lock held
+  // The jobs are freed here, with no host lock held: freeing memory the enqueuing thread
+  // allocated is done after the batch, not where it would hold the GIL.
+  batch.clear();
   processed_ += processed;
   failed_ += failed;
   if (retried) scheduler_.poke();

@@ -1,6 +1,5 @@
 // JobQueue: jobs in the order they are to run, oldest first. Not locked (its owner's mutex guards
-// it). The memory backend keeps one per queue (of jobs::Job); a worker thread keeps one of the jobs
-// it fetched and has not started (runtime/pending_jobs.hpp).
+// it). The memory backend keeps one per queue (of jobs::Job).
 //
 // A ring over a vector of slots, rather than a std::deque or a vector read from an index:
 // - a deque frees a block every few dozen pops; while workers free jobs, such a free merged into
@@ -27,11 +26,9 @@ class JobQueue {
   // The oldest job; requires !empty().
   const Job& front() const { return slots_[head_]; }
 
-  void push_back(Job job) { push_back_slot() = std::move(job); }
-  // The slot of a new newest job, to be filled in place (it holds an empty job).
-  Job& push_back_slot() {
+  void push_back(Job job) {
     if (size_ == slots_.size()) grow();
-    return slots_[index(size_++)];
+    slots_[index(size_++)] = std::move(job);
   }
   // Puts a job back in front (a requeued lease), ahead of everything queued.
   void push_front(Job job) {
@@ -51,13 +48,6 @@ class JobQueue {
     out = std::move(slots_[head_]);
     head_ = index(1);
     if (--size_ == 0) head_ = 0;
-  }
-  // Hands the newest `n` jobs (n <= size()) to `take`, oldest of them first, and drops them.
-  template <typename Take>
-  void take_back(std::size_t n, Take&& take) {
-    for (std::size_t i = size_ - n; i < size_; ++i) take(std::move(slots_[index(i)]));
-    size_ -= n;
-    if (size_ == 0) head_ = 0;
   }
   // Drops every job (their slots are emptied, the capacity stays).
   void clear() {

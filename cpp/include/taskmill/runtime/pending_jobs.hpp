@@ -1,37 +1,58 @@
-// PendingJobs: the jobs a worker thread fetched and has not started. The owning thread takes them
-// from the front; a thread whose queues ran dry steals the back half. Guarded by the owning Slot's
-// mutex.
+// PendingJobs: the batch a worker thread is running, held in place. The owning thread starts its
+// jobs in order from the front; each job stays where it was fetched until the batch ends and is
+// acked. A thread whose queues ran dry steals unstarted jobs from the back. Guarded by the owning
+// Slot's mutex.
 //
-// Kept in a JobQueue, reused batch after batch: no allocation per job, where a deque of these
-// large entries would allocate a block for nearly every one.
+// Why in place: a lease is a few hundred bytes. Moving each job into a queue of pending jobs, out
+// to its run and on to the list to ack cost three moves and three destructions per job. Here the
+// fetched vector is swapped in and out whole, and only stolen jobs move.
 #pragma once
 
 #include <cstddef>
 #include <vector>
 
 #include "taskmill/backends/backend.hpp"
-#include "taskmill/backends/job_queue.hpp"
 
 namespace taskmill::runtime {
 
 class PendingJobs {
  public:
-  bool empty() const { return jobs_.empty(); }
-  std::size_t size() const { return jobs_.size(); }
-
-  // Moved straight into the queue's slot (a lease is a few hundred bytes: moved once, not twice).
-  void push(backends::Lease&& lease) { jobs_.push_back_slot() = std::move(lease); }
-  // Moves the oldest job into `out`; requires !empty().
-  void take_front(backends::Lease& out) { jobs_.pop_front_into(out); }
-  // Moves the newest `n` jobs (n <= size()) to `out`, oldest of them first.
-  void take_back(std::size_t n, std::vector<backends::Lease>& out) {
-    jobs_.take_back(n, [&](backends::Lease&& lease) { out.push_back(std::move(lease)); });
+  // Takes a fetched batch, swapped in: `batch` gets the (empty) storage of the last one, to fetch
+  // into. Requires the last batch released.
+  void adopt(std::vector<backends::Lease>& batch) {
+    jobs_.swap(batch);
+    next_ = 0;
+    end_ = jobs_.size();
   }
-  // Moves every job's lease to `out`, oldest first, and empties.
+
+  // Unstarted jobs.
+  bool empty() const { return next_ == end_; }
+  std::size_t size() const { return end_ - next_; }
+
+  // The oldest unstarted job, now started; requires !empty(). It stays where it is, and the
+  // reference valid, until release(): stealing only moves jobs from behind it.
+  backends::Lease& start_next() { return jobs_[next_++]; }
+
+  // Moves the newest `n` unstarted jobs (n <= size()) to `out`, oldest of them first.
+  void take_back(std::size_t n, std::vector<backends::Lease>& out) {
+    for (std::size_t i = end_ - n; i < end_; ++i) out.push_back(std::move(jobs_[i]));
+    end_ -= n;
+  }
+  // Moves every unstarted job to `out`, oldest first.
   void drain(std::vector<backends::Lease>& out) { take_back(size(), out); }
 
+  // Ends the batch (after drain()): the jobs it started, in their order, are swapped out into
+  // `started`, which must be empty; the shells of stolen jobs are dropped.
+  void release(std::vector<backends::Lease>& started) {
+    jobs_.erase(jobs_.begin() + static_cast<std::ptrdiff_t>(next_), jobs_.end());
+    jobs_.swap(started);
+    next_ = end_ = 0;
+  }
+
  private:
-  backends::JobQueue<backends::Lease> jobs_;
+  std::vector<backends::Lease> jobs_;
+  std::size_t next_ = 0;  // the first unstarted job
+  std::size_t end_ = 0;   // past the last unstarted job; stolen ones lie from here on
 };
 
 }  // namespace taskmill::runtime

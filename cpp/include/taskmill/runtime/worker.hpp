@@ -68,14 +68,15 @@ class Worker {
   // What a thread holds, visible to stop() for the shutdown timeout.
   struct Slot {
     std::mutex mutex;
-    PendingJobs pending;                  // fetched, not started
+    PendingJobs pending;                  // the batch running: started jobs, then unstarted ones
     backends::Lease* current = nullptr;   // running
     double current_since = 0;             // epoch seconds `current` started
     bool abandoned = false;               // stop() requeued `current`: do not ack or retry it
   };
 
   void thread_main(Slot& slot);
-  void run_batch(Slot& slot, std::vector<backends::Lease>& batch, std::vector<backends::Lease>& done);
+  // Runs a fetched batch in place, then acks it; `batch` comes back empty, its storage kept.
+  void run_batch(Slot& slot, std::vector<backends::Lease>& batch);
   // Whether another thread holds fetched jobs it has not started.
   bool backlog_elsewhere(const Slot& self);
   // Moves half (rounded up) of the unstarted jobs of the thread with the most to `out`: a thread
