@@ -61,7 +61,7 @@ Job Job::from_payload(Payload payload) {
 void Job::set_text(std::string_view cls, std::string_view jid, std::string_view queue) {
   const std::size_t size = cls.size() + jid.size() + queue.size();
   if (size <= kInlineText) {
-    char* out = inline_text_;
+    char* out = inline_text_.data();
     for (std::string_view part : {cls, jid, queue}) out = std::copy(part.begin(), part.end(), out);
   } else {
     overflow_.reserve(size);
