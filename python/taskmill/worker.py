@@ -51,6 +51,14 @@ def _parse_queues(queues: Sequence[Any]) -> tuple[list[tuple[str, int]], bool]:
     return out, weighted
 
 
+def _seconds(name: str, value: Any) -> float:
+    # The range (>= 0, finite...) is the core's to check; the type is checked here, so the error
+    # names the option instead of float()'s or pybind11's own message.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
+    return float(value)
+
+
 class Worker:
     """A pool of native threads running jobs.
 
@@ -70,8 +78,8 @@ class Worker:
         if max_batch is not None and (not isinstance(max_batch, int) or isinstance(max_batch, bool) or max_batch < 1):
             raise ValueError(f"max_batch must be an int >= 1 (or None for the backend's default), not {max_batch!r}")
         self.queues = [name for name, _ in parsed]
-        self._core = _core.Worker(parsed, weighted, concurrency, float(timeout), float(poll_interval), max_batch or 0,
-                                  backend)
+        self._core = _core.Worker(parsed, weighted, concurrency, _seconds("timeout", timeout),
+                                  _seconds("poll_interval", poll_interval), max_batch or 0, backend)
         _live.add(self)
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -92,7 +100,7 @@ class Worker:
         """Stop fetching, let running jobs finish for up to ``timeout`` seconds (default: the
         worker's), then put unfinished jobs back at the head of their queues. From inside a job
         it only signals the stop."""
-        self._core.stop(timeout)
+        self._core.stop(None if timeout is None else _seconds("timeout", timeout))
 
     def join(self, timeout: float | None = None) -> bool:
         """Wait for the threads to end after ``stop()``; False on timeout."""
@@ -152,7 +160,7 @@ class Worker:
 
     @staticmethod
     def _wait(call: Any, timeout: float | None) -> bool:
-        if timeout is not None and not timeout >= 0:  # (NaN fails the comparison too)
+        if timeout is not None and not _seconds("timeout", timeout) >= 0:  # (NaN fails the comparison too)
             raise ValueError(f"timeout must be a number of seconds >= 0, not {timeout!r}")
         # Short native waits with the GIL released; between them Python can raise KeyboardInterrupt.
         deadline = None if timeout is None else time.monotonic() + timeout

@@ -485,6 +485,17 @@ def test_waits_must_be_seconds_at_least_zero(backend: str, bad: float) -> None:
     assert w.join(10)
 
 
+def test_waits_must_be_numbers(backend: str) -> None:
+    with pytest.raises(TypeError, match="timeout must be a number of seconds, not str"):
+        tm.Worker(timeout="25")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="poll_interval must be a number of seconds, not NoneType"):
+        tm.Worker(poll_interval=None)  # type: ignore[arg-type]
+    w = tm.Worker(["w"], 1)
+    for wait in (w.stop, w.join, w.wait_idle):
+        with pytest.raises(TypeError, match="timeout must be a number of seconds, not str"):
+            wait("1")  # type: ignore[arg-type]
+
+
 def test_a_batch_of_one_still_drains_everything(backend: str) -> None:
     class Counted(tm.Task, name="test.worker.Counted"):
         n: int
