@@ -14,7 +14,7 @@ namespace {
 double finite_time(double at, const char* call) {
   if (!std::isfinite(at))
     throw std::invalid_argument(std::string(call) + ": the time must be a finite number of seconds, not " +
-                                (std::isnan(at) ? "nan" : at > 0 ? "inf" : "-inf"));
+                                std::string(non_finite_name(at)));
   return at;
 }
 

@@ -35,6 +35,12 @@ std::optional<double> read_time(const nlohmann::json& field) {
   return std::nullopt;
 }
 
+std::string_view non_finite_name(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  return {};
+}
+
 std::vector<Value> positional_args(const TaskSpec& spec, std::vector<Value> args, Value::Dict kwargs) {
   const auto& attrs = spec.attributes;
   if (args.size() > attrs.size())
@@ -71,8 +77,7 @@ std::optional<NonJson> first_non_json(const Value& v, const std::string& path) {
       // JSON has no NaN or Infinity: the encoder would write null, silently changing the value.
       const double d = v.as_float();
       if (std::isfinite(d)) return std::nullopt;
-      return NonJson{path, std::string("the float ") + (std::isnan(d) ? "nan" : d > 0 ? "inf" : "-inf") +
-                               ", which JSON cannot represent"};
+      return NonJson{path, "the float " + std::string(non_finite_name(d)) + ", which JSON cannot represent"};
     }
     case Value::Kind::List: {
       const auto& l = v.as_list();

@@ -57,7 +57,8 @@ jobs::RetryAction JobRetry::handle(Payload payload, const TaskSpec* spec, const 
       // An infinite delay would leave the job in the retry set for ever, a NaN one would run it
       // at once: neither is what the hook meant, so it is reported and the default delay used.
       if (answer.kind == jobs::RetryIn::Kind::Seconds && !std::isfinite(answer.seconds))
-        throw std::invalid_argument(spec->name + ".retry_in returned " + (std::isnan(answer.seconds) ? "nan" : "inf") +
+        throw std::invalid_argument(spec->name + ".retry_in returned " +
+                                    std::string(jobs::non_finite_name(answer.seconds)) +
                                     " seconds; expected a finite number (the default delay is used)");
       retry_in = answer;
     });

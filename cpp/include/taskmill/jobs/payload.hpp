@@ -24,6 +24,10 @@ double now_seconds();
 // A payload timestamp as epoch seconds: a float is seconds, an integer above 1e11 milliseconds.
 std::optional<double> read_time(const nlohmann::json& field);
 
+// How errors name a value JSON and time cannot take: "nan", "inf" or "-inf" (for a finite value:
+// empty).
+std::string_view non_finite_name(double value);
+
 // Per-call job options (Task.set(...)); unset ones come from the task's options.
 struct JobOptions {
   std::optional<std::string> queue;
