@@ -67,8 +67,7 @@ def _new_worker(args: argparse.Namespace) -> tm.Worker:
         raise SystemExit(f"taskmill worker: {exc}") from None
 
 
-def _run_one_worker(args: argparse.Namespace) -> None:
-    worker = _new_worker(args)
+def _run(worker: tm.Worker) -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTSTP, lambda *_: worker.quiet())
         signal.signal(signal.SIGTTIN, lambda *_: faulthandler.dump_traceback(all_threads=True))
@@ -82,15 +81,16 @@ def cmd_worker(args: argparse.Namespace) -> int:
                          "not memory://, which lives inside one process")
     _import_modules(args.require or [])
     _configure(url)  # in the parent too: a wrong URL or Redis down stops here, before any fork
-    _new_worker(args)  # and so do bad options (it starts no thread)
+    worker = _new_worker(args)  # and so do bad options (it starts no thread)
     print(_banner(args, url), flush=True)
     if args.processes <= 1:
-        _run_one_worker(args)
+        _run(worker)
         return 0
+    del worker  # each child makes its own, on its own connection
 
     def run_child() -> None:
         _configure(url)  # its own connection pool and identity
-        _run_one_worker(args)
+        _run(_new_worker(args))
 
     return Supervisor(args.processes, run_child).run()
 
