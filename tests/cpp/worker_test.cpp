@@ -130,6 +130,13 @@ class WorkerTest : public ::testing::Test {
     EXPECT_EQ(journal.ids.size(), jobs);
     EXPECT_EQ(w.failed(), 0);
   }
+  // Runs `w` until `set` holds a job, then stops it.
+  void run_until_one_in(Worker& w, JobSet set) {
+    w.start();
+    while (backend->size(set) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    w.stop();
+    w.join();
+  }
   Journal journal;
   std::shared_ptr<backends::MemoryBackend> backend = std::make_shared<backends::MemoryBackend>();
   jobs::Client client{backend};
@@ -239,10 +246,7 @@ TEST_F(WorkerTest, RetriesThroughHooksThenDies) {
   add_death_handler([&](const jobs::Payload&, const jobs::Failure&) { ++deaths; });
   client.perform_async(spec_of("worker_test.Fails"), {});
   Worker w(backend, options(2), hooks);
-  w.start();
-  while (backend->size(JobSet::Dead) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  w.stop();
-  w.join();
+  run_until_one_in(w, JobSet::Dead);
   clear_death_handlers();
   EXPECT_EQ(exhausted.load(), 1);
   EXPECT_EQ(deaths.load(), 1);
@@ -391,10 +395,7 @@ TEST_F(WorkerTest, ANonFiniteRetryDelayFallsBackToTheDefault) {
   };
   client.perform_async(spec_of("worker_test.Fails"), {});
   Worker w(backend, options(1), hooks);
-  w.start();
-  while (backend->size(JobSet::Retry) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  w.stop();
-  w.join();
+  run_until_one_in(w, JobSet::Retry);
   const auto retries = backend->list(JobSet::Retry);
   ASSERT_EQ(retries.size(), 1u);
   const double delay = retries[0].score - jobs::now_seconds();
